@@ -1,0 +1,42 @@
+"""BM25 over jieba tokens, backed by bm25s (sparse arrays; saved without pickles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+
+class BM25Index:
+    def __init__(self, model: bm25s.BM25, size: int) -> None:
+        self._model = model
+        self.size = size
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]], k1: float, b: float) -> BM25Index:
+        model = bm25s.BM25(k1=k1, b=b, method="lucene")
+        # an empty document would make bm25s drop it; a placeholder keeps row ids aligned
+        model.index([t or ["\u2205"] for t in token_lists], show_progress=False)
+        return cls(model, len(token_lists))
+
+    def save(self, path: Path) -> None:
+        self._model.save(str(path))
+
+    @classmethod
+    def load(cls, path: Path, size: int) -> BM25Index:
+        return cls(bm25s.BM25.load(str(path)), size)
+
+    def search(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """Row ids and scores of the best ``k`` rows with a positive score."""
+        known = [t for t in tokens if t in self._model.vocab_dict]
+        if not known or self.size == 0:
+            return []
+        docs, scores = self._model.retrieve(
+            [known], k=min(k, self.size), show_progress=False, n_threads=1
+        )
+        return [
+            (int(d), float(s))
+            for d, s in zip(docs[0], scores[0], strict=True)
+            if s > 0 and np.isfinite(s)
+        ]

@@ -1,0 +1,131 @@
+"""Load corpus/: the documents' metadata and their texts, cleaned into paragraphs.
+
+Cleaning never changes the files: every paragraph keeps the character offsets of the
+span it came from in the original text, so a clause can always be shown in context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CorpusError, UnknownDocument
+from .types import Document
+
+log = logging.getLogger(__name__)
+
+METADATA_FILE = "documents.toml"
+LAYOUTS = ("sections", "chapters", "run-in")
+
+_NOISE = re.compile(r"\[bookmark:[^\]]*\]|\*\*|\u3000|\ufeff")
+_TOC_BULLET = re.compile(r"^\s*-\s+")
+
+
+@dataclass(frozen=True)
+class Para:
+    """One cleaned paragraph and the [start, end) span of the source text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SourceText:
+    document: Document
+    raw: str
+    paras: tuple[Para, ...]
+    dropped_duplicates: int = 0
+
+
+def load_documents(corpus_dir: Path) -> list[Document]:
+    """Read ``documents.toml``; each entry must name an existing text file."""
+    meta = corpus_dir / METADATA_FILE
+    if not meta.is_file():
+        raise CorpusError(f"no {METADATA_FILE} in {corpus_dir}: is --corpus-dir right?")
+    try:
+        entries = tomllib.loads(meta.read_text(encoding="utf-8")).get("document", [])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CorpusError(f"{meta} is not valid TOML: {err}") from None
+    docs: list[Document] = []
+    for e in entries:
+        try:
+            doc = Document(
+                doc_id=e["id"],
+                title=e["title"],
+                short_names=tuple(e.get("short_names", [])),
+                issuer=e.get("issuer", ""),
+                doc_number=e.get("doc_number", ""),
+                date=e.get("date", ""),
+                period=e.get("period", ""),
+                file=e["file"],
+                seed_file=e.get("seed_file", ""),
+                layout=e.get("layout", "sections"),
+                aliases=tuple(e.get("aliases", [])),
+            )
+        except KeyError as missing:
+            raise CorpusError(f"{meta}: a document lacks the field {missing}") from None
+        if doc.layout not in LAYOUTS:
+            raise CorpusError(f"{meta}: {doc.doc_id} has unknown layout {doc.layout!r}")
+        if not (corpus_dir / doc.file).is_file():
+            raise CorpusError(f"{meta}: {doc.doc_id} names a missing file {doc.file}")
+        docs.append(doc)
+    if len({d.doc_id for d in docs}) != len(docs):
+        raise CorpusError(f"{meta}: document ids are not unique")
+    return docs
+
+
+def corpus_checksum(corpus_dir: Path, documents: list[Document]) -> str:
+    """SHA-256 over the metadata file and every document text."""
+    h = hashlib.sha256((corpus_dir / METADATA_FILE).read_bytes())
+    for d in documents:
+        h.update(d.doc_id.encode())
+        h.update((corpus_dir / d.file).read_bytes())
+    return h.hexdigest()
+
+
+def read_raw(corpus_dir: Path, document: Document) -> str:
+    return (corpus_dir / document.file).read_text(encoding="utf-8")
+
+
+def clean_line(line: str) -> str:
+    """Drop Word-export bookmarks, markdown bold markers and stray whitespace."""
+    return re.sub(r"\s+", " ", _NOISE.sub("", line)).strip()
+
+
+def split_lines(raw: str) -> list[Para]:
+    """Non-empty cleaned lines with their source spans."""
+    paras: list[Para] = []
+    pos = 0
+    for line in raw.splitlines(keepends=True):
+        text = clean_line(_TOC_BULLET.sub("", line))
+        if text:
+            lead = len(line) - len(line.lstrip())
+            paras.append(Para(text, pos + lead, pos + len(line.rstrip())))
+        pos += len(line)
+    return paras
+
+
+def load_source(corpus_dir: Path, document: Document) -> SourceText:
+    """Read one document and cut it into cleaned paragraphs (layout-specific)."""
+    from .runin import split_run_in  # the scraped layout has its own module
+
+    raw = read_raw(corpus_dir, document)
+    if document.layout == "run-in":
+        paras, dropped = split_run_in(raw)
+        if dropped:
+            log.info("%s: dropped %d repeated passages", document.doc_id, dropped)
+        return SourceText(document, raw, tuple(paras), dropped)
+    return SourceText(document, raw, tuple(split_lines(raw)))
+
+
+def find_document(documents: list[Document], doc_id: str) -> Document:
+    for d in documents:
+        if d.doc_id == doc_id:
+            return d
+    known = ", ".join(d.doc_id for d in documents)
+    raise UnknownDocument(f"unknown document {doc_id!r}; known: {known}")

@@ -1,0 +1,150 @@
+"""Clause references as officials write them -> clauses.
+
+``两江新区实施方案第27条``, ``2023—2027年行动方案第三十八条``, ``规划纲要第六章第二节``,
+``指标表第7项``, ``liangjiang-2023:27``: the document is recognised by its names and
+aliases, the clause by the document's own numbering (Chinese or Arabic numerals).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numerals import cn_to_int
+from .types import Clause, Document
+
+_NUM = r"([0-9０-９]{1,3}|[零〇一二两三四五六七八九十百]{1,5})"
+_ARTICLE = re.compile(rf"第\s*{_NUM}\s*条|\barticle\s*([0-9]{{1,3}})\b", re.IGNORECASE)
+_CHAPTER = re.compile(rf"第\s*{_NUM}\s*章")
+_SECTION = re.compile(rf"第\s*{_NUM}\s*节")
+_PARAGRAPH = re.compile(rf"第\s*{_NUM}\s*段")
+_ITEM = re.compile(rf"第\s*{_NUM}\s*项")
+_PART = re.compile(r"([一二三四五六七八九十]{1,3})（([一二三四五六七八九十]{1,3})）")
+_CLAUSE_ID = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9.#]+$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a reference names: a document (if recognised) and a position in it."""
+
+    doc_id: str | None
+    article: int | None = None
+    chapter: int | None = None
+    section: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    part: tuple[int, int] | None = None
+
+    @property
+    def names_position(self) -> bool:
+        return any(
+            v is not None
+            for v in (
+                self.article,
+                self.chapter,
+                self.section,
+                self.paragraph,
+                self.item,
+                self.part,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    reference: Reference
+    clauses: list[Clause] = field(default_factory=list)  # what the reference names exactly
+    candidates: list[Clause] = field(default_factory=list)  # close matches otherwise
+
+
+def identify_document(text: str, documents: list[Document]) -> str | None:
+    """The document a text names, by its title, short names and aliases; None if unclear."""
+    lowered = text.lower()
+    scores: dict[str, int] = {}
+    for d in documents:
+        score = 0
+        for name in {d.title, *d.short_names, *d.aliases}:
+            if name and name.lower() in lowered:
+                score += 3 if re.fullmatch(r"[\d\-—–至]+", name) else len(name)
+        if score:
+            scores[d.doc_id] = score
+    if not scores:
+        return None
+    best = sorted(scores.items(), key=lambda kv: -kv[1])
+    if len(best) > 1 and best[0][1] == best[1][1]:
+        return None
+    return best[0][0]
+
+
+def _num(m: re.Match[str] | None) -> int | None:
+    if not m:
+        return None
+    return cn_to_int(next(g for g in m.groups() if g))
+
+
+def parse_reference(text: str, documents: list[Document]) -> Reference:
+    part = _PART.search(text)
+    return Reference(
+        doc_id=identify_document(text, documents),
+        article=_num(_ARTICLE.search(text)),
+        chapter=_num(_CHAPTER.search(text)),
+        section=_num(_SECTION.search(text)),
+        paragraph=_num(_PARAGRAPH.search(text)),
+        item=_num(_ITEM.search(text)),
+        part=(cn_to_int(part.group(1)) or 0, cn_to_int(part.group(2)) or 0) if part else None,
+    )
+
+
+def _matches(c: Clause, ref: Reference) -> bool:
+    if ref.article is not None:
+        return c.kind == "article" and c.number == ref.article
+    if ref.item is not None:
+        return c.kind == "table_row" and c.path[:1] == (ref.item,) and c.path[1:] in ((0,), ())
+    if ref.chapter is not None:
+        if c.kind != "paragraph" or len(c.path) != 3 or c.path[0] != ref.chapter:
+            return False
+        if ref.section is not None and c.path[1] != ref.section:
+            return False
+        return ref.paragraph is None or c.path[2] == ref.paragraph
+    if ref.part is not None:
+        heads = "".join(c.heading_path)
+        return c.kind in ("article", "lead", "paragraph") and _part_of(heads) == ref.part
+    return False
+
+
+def _part_of(heads: str) -> tuple[int, int] | None:
+    m = re.match(r"([一二三四五六七八九十]+)、.*?（([一二三四五六七八九十]+)）", heads)
+    return (cn_to_int(m.group(1)) or 0, cn_to_int(m.group(2)) or 0) if m else None
+
+
+def resolve(text: str, documents: list[Document], clauses: list[Clause]) -> Resolution:
+    """Resolve a reference; exact clauses when it names one place in one document."""
+    text = text.strip()
+    if _CLAUSE_ID.match(text):
+        exact = [c for c in clauses if c.clause_id == text]
+        ref = Reference(doc_id=text.split(":", 1)[0])
+        if exact:
+            return Resolution(ref, exact)
+        prefix = text.rsplit(".", 1)[0] if "." in text else text.split(":", 1)[0] + ":"
+        return Resolution(ref, [], [c for c in clauses if c.clause_id.startswith(prefix)][:5])
+    ref = parse_reference(text, documents)
+    if not ref.names_position:
+        return Resolution(ref)
+    named = [c for c in clauses if _matches(c, ref)]
+    if ref.doc_id is not None:
+        in_doc = [c for c in named if c.doc_id == ref.doc_id]
+        if in_doc:
+            return Resolution(ref, in_doc)
+        return Resolution(ref, [], _nearest(ref, [c for c in clauses if c.doc_id == ref.doc_id]))
+    # no document named: every document's clause at that position is a candidate
+    return Resolution(ref, [], named[:10])
+
+
+def _nearest(ref: Reference, clauses: list[Clause]) -> list[Clause]:
+    target = ref.article or ref.item or ref.chapter
+    numbered = [c for c in clauses if c.kind in ("article", "table_row", "paragraph")]
+    if target is None:
+        return numbered[:5]
+    return sorted(numbered, key=lambda c: abs((c.number or (c.path[0] if c.path else 0)) - target))[
+        :5
+    ]

@@ -1,0 +1,76 @@
+"""The hybrid retriever: BM25 and dense rankings fused by RRF, returned as whole clauses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .encoders import Encoder
+from .fusion import ranks, rrf
+from .settings import Settings
+from .store import LoadedIndex
+from .types import Clause, Hit
+
+MODES = ("hybrid", "bm25", "dense")
+
+
+class HybridRetriever:
+    def __init__(self, index: LoadedIndex, encoder: Encoder | None, settings: Settings) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.settings = settings
+        self._clause = {c.clause_id: c for c in index.clauses}
+        self._chunk_clause = [ch.clause_id for ch in index.chunks]
+
+    def _clause_ranking(self, rows: list[tuple[int, float]], allowed: set[str] | None) -> list[str]:
+        """Chunk rows -> clause ids, best part first, each clause once, filtered by document."""
+        out: list[str] = []
+        seen: set[str] = set()
+        for row, _ in rows:
+            cid = self._chunk_clause[row]
+            if cid in seen or (allowed is not None and self._clause[cid].doc_id not in allowed):
+                continue
+            seen.add(cid)
+            out.append(cid)
+        return out
+
+    def bm25_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
+        rows = self.index.bm25.search(self.index.tokenizer.tokenize(query), depth)
+        return self._clause_ranking(rows, allowed)
+
+    def dense_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
+        if self.encoder is None:
+            return []
+        vector = self.encoder.encode_queries([query])[0]
+        return self._clause_ranking(self.index.dense.search(vector, depth), allowed)
+
+    def search(
+        self, query: str, k: int, mode: str = "hybrid", docs: Sequence[str] | None = None
+    ) -> list[Hit]:
+        """The ``k`` best clauses for ``query`` in ``mode``, optionally only from ``docs``."""
+        allowed = set(docs) if docs else None
+        # with a document filter, rank everything so filtered-out rows cannot starve the list
+        depth = len(self.index.chunks) if allowed else max(self.settings.candidates, k * 2)
+        bm25 = self.bm25_ranking(query, allowed, depth) if mode in ("hybrid", "bm25") else []
+        dense = self.dense_ranking(query, allowed, depth) if mode in ("hybrid", "dense") else []
+        if mode == "hybrid":
+            bm25, dense = (
+                bm25[: max(self.settings.candidates, k)],
+                dense[: max(self.settings.candidates, k)],
+            )
+            scores = rrf(
+                [bm25, dense],
+                k=self.settings.rrf_k,
+                weights=[self.settings.bm25_weight, self.settings.dense_weight],
+            )
+        else:
+            only = bm25 or dense
+            scores = {cid: 1.0 / (r + 1) for r, cid in enumerate(only)}
+        bm25_rank, dense_rank = ranks(bm25), ranks(dense)
+        ordered = sorted(scores, key=lambda cid: (-scores[cid], self._clause[cid].ordinal))
+        return [
+            Hit(self._clause[cid], scores[cid], bm25_rank.get(cid), dense_rank.get(cid))
+            for cid in ordered[:k]
+        ]
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self._clause.get(clause_id)

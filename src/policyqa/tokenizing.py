@@ -1,0 +1,171 @@
+"""jieba tokenisation with a user dictionary of the corpus's own policy terms."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+
+from .types import Clause, Document
+
+_QUOTED = re.compile(r"[“\"]([^”\"“]{2,14})[”\"]")
+_TITLED = re.compile(r"《([^》]{2,40})》")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
+_TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
+_PUNCT_TRIM = "（）()、，。：；"
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "或",
+        "是",
+        "在",
+        "对",
+        "为",
+        "由",
+        "把",
+        "被",
+        "将",
+        "要",
+        "等",
+        "其",
+        "之",
+        "有",
+        "这",
+        "那",
+        "该",
+        "个",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "请",
+        "问",
+        "哪个",
+        "哪些",
+        "哪",
+        "什么",
+        "多少",
+        "如何",
+        "怎么",
+        "怎样",
+        "是否",
+        "能否",
+        "有没有",
+        "分别",
+        "主要",
+        "提出",
+        "规定",
+        "关于",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "for",
+        "on",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "be",
+        "by",
+        "with",
+        "what",
+        "which",
+        "who",
+        "how",
+        "does",
+        "do",
+        "did",
+        "from",
+        "at",
+        "as",
+        "it",
+        "its",
+        "this",
+        "that",
+    ]
+)
+_MIN_NGRAM_COUNT = 6
+_NGRAM_LENGTHS = range(4, 9)
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def build_terms(documents: Iterable[Document], clauses: Iterable[Clause]) -> list[str]:
+    """Policy terms found in the corpus itself.
+
+    Quoted names (“两江四岸”), document titles in 《》, document short names, lead
+    departments, and long character runs that recur in the corpus (西部陆海新通道).
+    """
+    terms: Counter[str] = Counter()
+    texts = [c.text for c in clauses]
+    for d in documents:
+        terms.update([d.title, *d.short_names])
+    for text in texts:
+        terms.update(m.strip(_PUNCT_TRIM) for m in _QUOTED.findall(text))
+        terms.update(m for m in _TITLED.findall(text))
+    for c in clauses:
+        terms.update(c.lead_departments)
+    terms.update(_recurring_runs(texts))
+    return sorted(t for t in terms if 2 <= len(t) <= 40 and not re.search(r"\s", t))
+
+
+def _recurring_runs(texts: list[str]) -> list[str]:
+    """Maximal Han-character n-grams, on jieba word boundaries, recurring often enough."""
+    counts: Counter[str] = Counter()
+    plain = jieba.Tokenizer()
+    for text in texts:
+        bounds = {b for _, s, e in plain.tokenize(text) for b in (s, e)}
+        for m in _HAN_RUN.finditer(text):
+            for n in _NGRAM_LENGTHS:
+                counts.update(
+                    text[i : i + n]
+                    for i in range(m.start(), m.end() - n + 1)
+                    if i in bounds and i + n in bounds
+                )
+    frequent = {g: c for g, c in counts.items() if c >= _MIN_NGRAM_COUNT}
+    # keep an n-gram only if no longer frequent n-gram containing it is as frequent
+    shadowed: set[str] = set()
+    for h, c in frequent.items():
+        for g in (h[1:], h[:-1]):
+            if frequent.get(g) == c:
+                shadowed.add(g)
+    return [g for g in frequent if g not in shadowed]
+
+
+class Tokenizer:
+    """jieba (search mode: compounds and their parts) with the corpus's term dictionary."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()  # jieba's lazy initialisation is not thread-safe
+        self.terms = list(terms)
+        for t in self.terms:
+            self._jieba.add_word(t, freq=max(2000, 200 * len(t)))
+        with self._lock:
+            self._jieba.initialize()
+
+    @classmethod
+    def from_file(cls, path: Path) -> Tokenizer:
+        return cls(path.read_text(encoding="utf-8").split("\n") if path.exists() else ())
+
+    def save_terms(self, path: Path) -> None:
+        path.write_text("\n".join(self.terms), encoding="utf-8")
+
+    def tokenize(self, text: str) -> list[str]:
+        """Lower-cased search tokens without punctuation and stop words."""
+        with self._lock:
+            tokens = self._jieba.cut_for_search(text.lower())
+            return [t for t in tokens if t.strip() and _TOKEN_OK.search(t) and t not in STOPWORDS]
