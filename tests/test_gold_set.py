@@ -1,0 +1,163 @@
+"""The development gold set (eval/gold) is well formed and consistent with the seed texts."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GOLD_DIR = REPO_ROOT / "eval" / "gold"
+SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
+SAMPLE = REPO_ROOT.parent / "shared" / "eval" / "sample.jsonl"
+DEV = GOLD_DIR / "dev.jsonl"
+HELDOUT = GOLD_DIR / "heldout.jsonl"
+DOC_KEYS = ["000", "001", "002", "003", "004"]
+
+
+def _load_verify_module():
+    spec = importlib.util.spec_from_file_location("gold_verify", GOLD_DIR / "verify.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gv = _load_verify_module()
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, str]:
+    return gv.load_corpus(SEEDS_DIR)
+
+
+def _items(path: Path) -> list[dict]:
+    items, problems = gv.load_jsonl(path)
+    assert problems == []
+    return items
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[dict]:
+    return _items(DEV)
+
+
+@pytest.fixture(scope="module")
+def heldout() -> list[dict]:
+    return _items(HELDOUT)
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[dict]:
+    return _items(SAMPLE)
+
+
+def test_seeds_cover_all_documents(corpus):
+    assert sorted(corpus) == DOC_KEYS
+
+
+def test_dev_has_no_problems(dev, corpus):
+    assert gv.verify(dev, corpus) == []
+
+
+def test_heldout_has_no_problems(heldout, corpus):
+    assert gv.verify(heldout, corpus) == []
+
+
+def test_public_sample_has_no_problems(sample, corpus):
+    assert gv.verify(sample, corpus) == []
+
+
+def test_sets_together_have_no_problems(dev, heldout, sample, corpus):
+    """Ids are unique across the files and no gold string is shared between them."""
+    assert gv.verify(dev + heldout + sample, corpus) == []
+
+
+def test_project_corpus_gives_same_result(dev, heldout, sample):
+    """The bundled corpus/ (mapped through documents.toml) holds the same texts as the seeds."""
+    corpus_dir = REPO_ROOT / "corpus"
+    project = gv.load_corpus(corpus_dir)
+    assert sorted(project) == DOC_KEYS
+    assert gv.verify(dev + heldout + sample, project) == []
+
+
+def test_counts_meet_minimums(dev, heldout):
+    assert len(dev) >= 120
+    assert len(heldout) >= 40
+    assert len(dev) + len(heldout) >= 160
+
+
+@pytest.mark.parametrize(("name", "prefix"), [("dev", "d"), ("heldout", "h")])
+def test_ids_are_sequential(name, prefix, request):
+    items = request.getfixturevalue(name)
+    assert [it["id"] for it in items] == [f"{prefix}-{i:03d}" for i in range(1, len(items) + 1)]
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_every_type_is_covered(name, request):
+    items = request.getfixturevalue(name)
+    assert set(Counter(it["type"] for it in items)) == gv.TYPES
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_every_document_is_covered(name, request):
+    items = request.getfixturevalue(name)
+    used = {gv.doc_key(d) for it in items for d in it["doc"]}
+    assert used == set(DOC_KEYS)
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_lead_department_items_come_from_003(name, request):
+    items = request.getfixturevalue(name)
+    leads = [it for it in items if it["type"] == "lead_department"]
+    assert leads
+    assert all([gv.doc_key(d) for d in it["doc"]] == ["003"] for it in leads)
+
+
+# Units named in `note`: numbered articles, indicator-table rows and section intros of the
+# sectioned documents (000, 001, 003), and chapter sections / paragraphs of the outline (002).
+_STRUCTURED = re.compile(r"(00[013]) (article \d+|indicator table row \d+|section \S+ intro)")
+_OUTLINE = re.compile(r"002 (前言|第\S+?章(?:第\S+?节)?)(?:[^;]*?paragraph ([^;(（]+))?")
+
+
+def _units(items: list[dict]) -> tuple[set[str], set[tuple[str, str | None]]]:
+    structured: set[str] = set()
+    outline: set[tuple[str, str | None]] = set()
+    for it in items:
+        for m in _STRUCTURED.finditer(it["note"]):
+            structured.add(f"{m.group(1)} {m.group(2)}")
+        for m in _OUTLINE.finditer(it["note"]):
+            para = m.group(2).strip().rstrip("…,，") if m.group(2) else None
+            outline.add((m.group(1), para))
+    return structured, outline
+
+
+def _overlap(a: list[dict], b: list[dict]) -> list[str]:
+    sa, oa = _units(a)
+    sb, ob = _units(b)
+    clashes = sorted(sa & sb)
+    for sec_a, para_a in oa:
+        for sec_b, para_b in ob:
+            if sec_a == sec_b and (para_a is None or para_b is None or para_a == para_b):
+                clashes.append(f"002 {sec_a} {para_a or ''}/{para_b or ''}")
+    return clashes
+
+
+def test_note_units_are_parsed(dev, heldout):
+    for items in (dev, heldout):
+        structured, outline = _units(items)
+        assert len(structured) > 20
+        assert outline
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("dev", "heldout"), ("dev", "sample"), ("heldout", "sample")]
+)
+def test_splits_do_not_share_units(first, second, request):
+    """No article, indicator row, section intro or outline paragraph is used by two sets."""
+    a = request.getfixturevalue(first)
+    b = request.getfixturevalue(second)
+    assert _overlap(a, b) == []
