@@ -17,7 +17,8 @@ from .corpus import Para, SourceText
 from .numerals import cn_to_int
 from .types import Chunk, Clause, Document
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
+RETRIEVABLE_KINDS = frozenset({"article", "lead", "paragraph", "table_row", "preamble"})
 MAX_CHUNK_CHARS = 800
 
 _CN = "一二三四五六七八九十"
@@ -118,7 +119,9 @@ def _preamble(b: _Builder, paras: list[Para]) -> None:
     for p in join_broken(paras):
         if len(p.text) >= _MIN_PREAMBLE and p.text.endswith("。"):
             n += 1
-            b.add(f"preamble.{n}", "preamble", f"第{n}段", "序言", ("序言",), p, path=(0, n))
+            # the cover letter (现将…印发给你们) is kept for display but not retrieved
+            kind = "notice" if "印发给你们" in p.text else "preamble"
+            b.add(f"preamble.{n}", kind, f"第{n}段", "序言", ("序言",), p, path=(0, n))
 
 
 def _sections(source: SourceText) -> list[Clause]:
@@ -234,6 +237,7 @@ def _table(
     ncols = next((k for k, c in enumerate(cells) if c.text.isdigit()), 4)
     header = [c.text.replace(" ", "") for c in cells[:ncols]]
     rows = _rows(raw, cells[ncols:], ncols)
+    note = body[i] if i < len(body) and body[i].text.startswith("注：") else None
     heads = tuple(h for _, h in (lv for lv in (l1, l2) if lv)) + ((title,) if title else ())
     where = (title + " ") if title else "指标表"
     number, sub = 0, 0
@@ -264,6 +268,9 @@ def _table(
             number=number,
             path=(number, sub),
         )
+    if note:  # the table's footnote: shown with the table, not retrieved on its own
+        b.add("table.note", "note", "注", where, heads, note, path=(0, 0))
+        i += 1
     return i
 
 
@@ -350,6 +357,8 @@ def _skip_contents(paras: list[Para]) -> list[Para]:
 
 def split_clause(clause: Clause, limit: int = MAX_CHUNK_CHARS) -> list[Chunk]:
     """One chunk per clause, or parts of at most ``limit`` characters cut at sentence ends."""
+    if clause.kind not in RETRIEVABLE_KINDS:
+        return []
     if len(clause.text) <= limit:
         return [Chunk(clause.clause_id, clause.clause_id, 0, clause.text)]
     parts: list[str] = []

@@ -12,7 +12,7 @@ from .answer import compose_answer
 from .corpus import find_document
 from .encoders import Encoder, make_encoder
 from .errors import UnknownClause
-from .lookup import Resolution, resolve
+from .lookup import Resolution, document_mentions, resolve
 from .retriever import HybridRetriever
 from .settings import Settings
 from .store import LoadedIndex, load_index
@@ -104,7 +104,7 @@ class Engine:
         mode = check_mode(mode or self.settings.mode)
         for d in docs or ():
             self.document(d)
-        hits = self.retriever.search(query, k, mode, docs)
+        hits = self._search_named(query, k, mode, docs)
         res = resolve(query, self.documents, self.index.clauses)
         if res.clauses:
             named = [c for c in res.clauses if not docs or c.doc_id in docs]
@@ -135,6 +135,26 @@ class Engine:
             ]
             hits = (exact + [h for h in hits if h.clause.clause_id not in ids])[:k]
         return hits
+
+    def _search_named(self, query: str, k: int, mode: str, docs: Sequence[str] | None) -> list[Hit]:
+        """Search the documents the question names (officials often say which plan they mean).
+
+        One named document: only that document. Several: their rankings interleaved, so
+        each document is represented near the top.
+        """
+        mentions = document_mentions(query, self.documents)
+        named = [d for d in mentions.doc_ids if not docs or d in docs]
+        if not named:
+            return self.retriever.search(query, k, mode, docs)
+        # the documents' names say where to look, not what to look for
+        query = mentions.strip(query) or query
+        if len(named) == 1:
+            return self.retriever.search(query, k, mode, named)
+        per_doc = [self.retriever.search(query, k, mode, [d]) for d in named]
+        merged: list[Hit] = []
+        for rank in range(k):
+            merged.extend(hits[rank] for hits in per_doc if rank < len(hits))
+        return merged[:k]
 
     def ask(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Answer:
         question = clean_question(question, self.settings.max_question_chars)

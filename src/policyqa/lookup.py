@@ -57,23 +57,79 @@ class Resolution:
     candidates: list[Clause] = field(default_factory=list)  # close matches otherwise
 
 
-def identify_document(text: str, documents: list[Document]) -> str | None:
-    """The document a text names, by its title, short names and aliases; None if unclear."""
+@dataclass(frozen=True)
+class Mentions:
+    """The documents a text names, in order of mention, and the spans that name them."""
+
+    doc_ids: list[str]
+    spans: list[tuple[int, int]]
+
+    def strip(self, text: str) -> str:
+        """The text without the document names (what is left is the question proper)."""
+        out, pos = [], 0
+        for start, end in sorted(self.spans):
+            out.append(text[pos:start])
+            pos = end
+        out.append(text[pos:])
+        return " ".join(part.strip(" ，,：:的") for part in out if part.strip(" ，,：:的"))
+
+
+def document_mentions(text: str, documents: list[Document]) -> Mentions:
+    """Find the documents a text names.
+
+    Titles and short names count first (longest first, each span of the text used once);
+    only when none is found do aliases (years, partial names) pick the single best document.
+    """
     lowered = text.lower()
+    used = [False] * len(lowered)
+
+    def claim(name: str) -> tuple[int, int] | None:
+        start = lowered.find(name.lower())
+        while start >= 0:
+            end = start + len(name)
+            if not any(used[start:end]):
+                used[start:end] = [True] * (end - start)
+                return start, end
+            start = lowered.find(name.lower(), start + 1)
+        return None
+
+    names = sorted(
+        ((n, d.doc_id) for d in documents for n in {d.title, *d.short_names} if n),
+        key=lambda x: -len(x[0]),
+    )
+    found: dict[str, int] = {}
+    spans: list[tuple[int, int]] = []
+    for name, doc_id in names:
+        if span := claim(name):
+            spans.append(span)
+            found.setdefault(doc_id, span[0])
+    if found:
+        return Mentions(sorted(found, key=found.__getitem__), spans)
     scores: dict[str, int] = {}
-    for d in documents:
-        score = 0
-        for name in {d.title, *d.short_names, *d.aliases}:
-            if name and name.lower() in lowered:
-                score += 3 if re.fullmatch(r"[\d\-—–至]+", name) else len(name)
-        if score:
-            scores[d.doc_id] = score
-    if not scores:
-        return None
+    alias_spans: dict[str, list[tuple[int, int]]] = {}
+    aliases = sorted(
+        ((a, d.doc_id) for d in documents for a in d.aliases if a), key=lambda x: -len(x[0])
+    )
+    for alias, doc_id in aliases:
+        if span := claim(alias):
+            weight = 3 if re.fullmatch(r"[\d\-—–至]+", alias) else len(alias)
+            scores[doc_id] = scores.get(doc_id, 0) + weight
+            alias_spans.setdefault(doc_id, []).append(span)
     best = sorted(scores.items(), key=lambda kv: -kv[1])
-    if len(best) > 1 and best[0][1] == best[1][1]:
-        return None
-    return best[0][0]
+    if not best or (len(best) > 1 and best[0][1] == best[1][1]):
+        return Mentions([], [])
+    return Mentions([best[0][0]], alias_spans[best[0][0]])
+
+
+def named_documents(text: str, documents: list[Document]) -> list[str]:
+    """The documents a text names, in order of mention."""
+    return document_mentions(text, documents).doc_ids
+
+
+def identify_document(text: str, documents: list[Document]) -> str | None:
+    """The one document a text names; None if it names none or several."""
+    named = named_documents(text, documents)
+    return named[0] if len(named) == 1 else None
 
 
 def _num(m: re.Match[str] | None) -> int | None:

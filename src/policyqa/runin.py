@@ -66,6 +66,10 @@ def split_run_in(raw: str) -> tuple[list[Para], int]:
     section_chapter = {num + title: ch for num, title, ch in entries if ch is not None}
     headings = [num + title for num, title, _ in entries] + ["前言"]
 
+    # the scrape ends with the page's download link (文件下载…<BR>), which is not the document
+    tail = raw.rfind("文件下载")
+    if tail > 0:
+        raw = raw[:tail]
     paras: list[Para] = []
     seen: set[str] = set()
     dropped_runs = 0

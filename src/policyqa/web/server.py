@@ -1,0 +1,22 @@
+"""``policyqa serve``: load the index once, then run the app under uvicorn.
+
+A missing or stale index raises IndexProblem here, before the server starts, so the CLI
+prints one line and exits non-zero instead of failing every request.
+"""
+
+from __future__ import annotations
+
+import uvicorn
+
+from ..settings import Settings
+from .app import create_app
+
+
+def serve(settings: Settings) -> None:
+    app = create_app(settings)  # raises PolicyQAError (e.g. IndexProblem) before listening
+    print(
+        f"PolicyQA 政策问答: http://{settings.host}:{settings.port}/  "
+        f"({len(app.state.engine.documents)} documents, index {settings.index_dir})",
+        flush=True,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
