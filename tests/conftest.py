@@ -34,5 +34,11 @@ def engine(index_settings: Settings) -> Engine:
 
 
 @pytest.fixture(scope="session")
+def sample_path() -> Path:
+    """The public evaluation sample (shared/eval/sample.jsonl beside the checkout)."""
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return REPO / "corpus"

@@ -9,16 +9,18 @@ from policyqa.types import Clause
 
 @pytest.fixture(scope="module")
 def clauses(corpus_dir: Path) -> dict[str, list[Clause]]:
-    return {d.doc_id: chunk_document(load_source(corpus_dir, d))
-            for d in load_documents(corpus_dir)}
+    return {
+        d.doc_id: chunk_document(load_source(corpus_dir, d)) for d in load_documents(corpus_dir)
+    }
 
 
 def articles(clauses: list[Clause]) -> list[int]:
     return [c.number for c in clauses if c.kind == "article"]  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(("doc_id", "count"),
-                         [("liangjiang-2023", 40), ("action-2023", 56), ("action-2026", 32)])
+@pytest.mark.parametrize(
+    ("doc_id", "count"), [("liangjiang-2023", 40), ("action-2023", 56), ("action-2026", 32)]
+)
 def test_articles_are_numbered_in_order(clauses: dict, doc_id: str, count: int) -> None:
     assert articles(clauses[doc_id]) == list(range(1, count + 1))
 
@@ -27,15 +29,20 @@ def test_liangjiang_article_27(clauses: dict) -> None:
     c = next(c for c in clauses["liangjiang-2023"] if c.clause_id == "liangjiang-2023:27")
     assert c.lead_departments == ("自贸办",)
     assert c.title == "推动西部陆海新通道加快建设"
-    assert c.citation == ("《两江新区推动成渝地区双城经济圈建设专项行动实施方案（2023—2027年）》"
-                          "二（八）第27条")
+    assert c.citation == (
+        "《两江新区推动成渝地区双城经济圈建设专项行动实施方案（2023—2027年）》二（八）第27条"
+    )
     assert c.heading_path == ("二、重点任务", "（八）打造内陆开放门户专项行动。")
 
 
 def test_several_lead_departments_are_split(clauses: dict) -> None:
     by_id = {c.clause_id: c for c in clauses["liangjiang-2023"]}
     assert by_id["liangjiang-2023:34"].lead_departments == (
-        "教育局", "市场监管局", "社会保障局", "社会发展局")
+        "教育局",
+        "市场监管局",
+        "社会保障局",
+        "社会发展局",
+    )
     assert by_id["liangjiang-2023:19"].lead_departments == ("规划自然资源局", "生态环境分局")
     assert by_id["liangjiang-2023:7"].lead_departments == ()
 
@@ -90,7 +97,9 @@ def test_every_clause_is_cited_and_unique(clauses: dict) -> None:
 
 
 def test_long_clauses_split_at_sentence_ends() -> None:
-    text = "".join(f"第{i}句话说明了一项很具体的政策内容，并且还要再多写一些字。" for i in range(60))
+    text = "".join(
+        f"第{i}句话说明了一项很具体的政策内容，并且还要再多写一些字。" for i in range(60)
+    )
     clause = Clause("x:1", "x", 0, "article", "第1条", "《X》第1条", (), text, 0, len(text))
     parts = split_clause(clause)
     assert len(parts) > 1

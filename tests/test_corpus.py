@@ -31,8 +31,8 @@ def test_paragraph_offsets_point_into_the_source(corpus_dir: Path) -> None:
     d = next(d for d in load_documents(corpus_dir) if d.doc_id == "liangjiang-2023")
     source = load_source(corpus_dir, d)
     for p in source.paras:
-        span = source.raw[p.start:p.end]
-        assert p.text[:6] in span.replace("[bookmark:", "")  or p.text[:6] in span
+        span = source.raw[p.start : p.end]
+        assert p.text[:6] in span.replace("[bookmark:", "") or p.text[:6] in span
 
 
 def test_run_in_page_drops_repeated_passages(corpus_dir: Path) -> None:
@@ -50,6 +50,7 @@ def test_missing_metadata_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_metadata_naming_a_missing_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "documents.toml").write_text(
-        '[[document]]\nid = "x"\ntitle = "X"\nfile = "gone.txt"\n', encoding="utf-8")
+        '[[document]]\nid = "x"\ntitle = "X"\nfile = "gone.txt"\n', encoding="utf-8"
+    )
     with pytest.raises(CorpusError, match="gone.txt"):
         load_documents(tmp_path)

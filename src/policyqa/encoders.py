@@ -57,7 +57,10 @@ class SentenceTransformerEncoder:
         except Exception as err:  # noqa: BLE001 - any loading failure is a config problem
             raise ConfigError(f"cannot load sentence-transformers model {model!r}: {err}") from None
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         # e5-family models are trained with these prefixes; others take plain text
         self._prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
         self._lock = threading.Lock()

@@ -147,7 +147,7 @@ class Engine:
         if not named:
             return self.retriever.search(query, k, mode, docs)
         # the documents' names say where to look, not what to look for
-        query = mentions.strip(query) or query
+        query = mentions.without_names(query) or query
         if len(named) == 1:
             return self.retriever.search(query, k, mode, named)
         per_doc = [self.retriever.search(query, k, mode, [d]) for d in named]
@@ -158,5 +158,6 @@ class Engine:
 
     def ask(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Answer:
         question = clean_question(question, self.settings.max_question_chars)
+        k = check_k(k, self.settings.max_k)
         hits = self.search(question, k=max(k, 5), docs=docs)
         return compose_answer(question, hits, self)

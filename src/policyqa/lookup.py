@@ -64,7 +64,7 @@ class Mentions:
     doc_ids: list[str]
     spans: list[tuple[int, int]]
 
-    def strip(self, text: str) -> str:
+    def without_names(self, text: str) -> str:
         """The text without the document names (what is left is the question proper)."""
         out, pos = [], 0
         for start, end in sorted(self.spans):

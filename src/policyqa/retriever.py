@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
 
 from .encoders import Encoder
 from .fusion import ranks, rrf
@@ -20,6 +23,12 @@ class HybridRetriever:
         self.settings = settings
         self._clause = {c.clause_id: c for c in index.clauses}
         self._chunk_clause = [ch.clause_id for ch in index.chunks]
+        # one question is often searched several times (per document, for answers): embed once
+        self._query_vector = lru_cache(maxsize=256)(self._embed_query)
+
+    def _embed_query(self, query: str) -> np.ndarray:
+        assert self.encoder is not None
+        return self.encoder.encode_queries([query])[0]
 
     def _clause_ranking(self, rows: list[tuple[int, float]], allowed: set[str] | None) -> list[str]:
         """Chunk rows -> clause ids, best part first, each clause once, filtered by document."""
@@ -40,7 +49,7 @@ class HybridRetriever:
     def dense_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
         if self.encoder is None:
             return []
-        vector = self.encoder.encode_queries([query])[0]
+        vector = self._query_vector(query)
         return self._clause_ranking(self.index.dense.search(vector, depth), allowed)
 
     def search(
@@ -66,7 +75,11 @@ class HybridRetriever:
             only = bm25 or dense
             scores = {cid: 1.0 / (r + 1) for r, cid in enumerate(only)}
         bm25_rank, dense_rank = ranks(bm25), ranks(dense)
-        ordered = sorted(scores, key=lambda cid: (-scores[cid], self._clause[cid].ordinal))
+        # ties (same fused score) go to the clause with the better BM25 rank: exact wording wins
+        ordered = sorted(
+            scores,
+            key=lambda cid: (-scores[cid], bm25_rank.get(cid, 10**6), self._clause[cid].ordinal),
+        )
         return [
             Hit(self._clause[cid], scores[cid], bm25_rank.get(cid), dense_rank.get(cid))
             for cid in ordered[:k]

