@@ -1,0 +1,148 @@
+"""Web fixtures: the real app over the session's real index, reached over real HTTP.
+
+``live_url``: uvicorn in a background thread serving ``create_app(index_settings, engine)``.
+``server_url``: ``policyqa serve`` as a child process (what the browser tests drive).
+``browser``: headless Debian Chromium through Playwright (never ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from policyqa.engine import Engine
+from policyqa.settings import Settings
+from policyqa.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def web_app(index_settings: Settings, engine: Engine):
+    return create_app(index_settings, engine)
+
+
+@pytest.fixture(scope="session")
+def live_url(web_app) -> Iterator[str]:
+    """The app served by uvicorn in a thread on a free loopback port."""
+    port = free_port()
+    config = uvicorn.Config(
+        web_app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="policyqa-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def client(live_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_url, timeout=30, trust_env=False) as c:
+        yield c
+
+
+def _child_env(index_settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
+    env["POLICYQA_ENCODER"] = index_settings.encoder
+    env["PYTHONUNBUFFERED"] = "1"
+    env["NO_PROXY"] = "127.0.0.1,localhost"
+    return env
+
+
+@pytest.fixture(scope="session")
+def server_url(index_settings: Settings) -> Iterator[str]:
+    """``policyqa serve`` as a subprocess; stopped at the end whatever happens."""
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "policyqa.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--index-dir",
+        str(index_settings.index_dir),
+    ]
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=_child_env(index_settings)
+        )
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            return log.read()
+
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"policyqa serve exited with {proc.returncode}:\n{output()}")
+                try:
+                    if httpx.get(url + "/healthz", timeout=2, trust_env=False).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"policyqa serve did not become ready:\n{output()}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

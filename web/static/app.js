@@ -1,0 +1,334 @@
+/* PolicyQA web page: chat, highlighting and citation copying.
+ * Safety: user and document text only ever reaches the page through textContent and
+ * text nodes; nothing here assigns innerHTML. */
+(function () {
+  "use strict";
+
+  // ---------- DOM helpers ----------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k === "text") node.textContent = v;
+        else if (k === "className") node.className = v;
+        else node.setAttribute(k, v === true ? "" : String(v));
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  // ---------- highlighting: longest shared runs of the question, as <mark> text nodes ----------
+  var STOP = new Set([
+    "哪个", "哪些", "什么", "多少", "如何", "是否", "怎么", "怎样", "由哪", "哪个部", "个部", "个部门",
+    "是什", "目标是", "是多", "少？", "的", "了", "the", "which", "what", "who", "how", "does",
+    "and", "for", "with", "task", "body", "leads", "lead"
+  ]);
+  var WORD = /^[\p{L}\p{N}]+$/u;
+  var MAXLEN = 12;
+
+  function questionTerms(question) {
+    var q = (question || "").toLowerCase();
+    var set = new Set();
+    var chars = Array.from(q);
+    for (var i = 0; i < chars.length; i++) {
+      for (var n = 2; n <= MAXLEN && i + n <= chars.length; n++) {
+        var s = chars.slice(i, i + n).join("");
+        if (!WORD.test(s)) break;
+        if (/^[a-z]+$/.test(s) && n < 3) continue;
+        if (!STOP.has(s)) set.add(s);
+      }
+    }
+    return set;
+  }
+
+  /* Append `text` to `parent`, wrapping runs shared with the question in <mark>. */
+  function appendHighlighted(parent, text, question) {
+    var terms = questionTerms(question);
+    var chars = Array.from(text || "");
+    var lower = chars.map(function (c) { return c.toLowerCase(); });
+    var plain = "";
+    var last = null; // the mark just written: adjacent runs join into one
+    var i = 0;
+    while (i < chars.length) {
+      var hit = 0;
+      if (terms.size) {
+        for (var n = Math.min(MAXLEN, chars.length - i); n >= 2; n--) {
+          if (terms.has(lower.slice(i, i + n).join(""))) {
+            // a Latin match must not sit inside a longer word
+            var s = lower.slice(i, i + n).join("");
+            if (/^[a-z0-9]+$/.test(s) &&
+                (/[a-z0-9]/.test(lower[i - 1] || "") || /[a-z0-9]/.test(lower[i + n] || ""))) {
+              continue;
+            }
+            hit = n;
+            break;
+          }
+        }
+      }
+      if (hit) {
+        var run = chars.slice(i, i + hit).join("");
+        if (plain) { parent.appendChild(document.createTextNode(plain)); plain = ""; }
+        else if (last && parent.lastChild === last) { last.textContent += run; i += hit; continue; }
+        last = parent.appendChild(el("mark", { text: run }));
+        i += hit;
+      } else {
+        plain += chars[i];
+        i += 1;
+      }
+    }
+    if (plain) parent.appendChild(document.createTextNode(plain));
+    return parent;
+  }
+
+  // ---------- copying citations ----------
+  var toastTimer = null;
+  function toast(message) {
+    var t = document.querySelector(".toast");
+    if (!t) return;
+    t.textContent = message;
+    t.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { t.hidden = true; }, 1800);
+  }
+
+  function fallbackCopy(text) {
+    var ta = el("textarea", { "aria-hidden": "true", readonly: true, className: "copy-buffer" });
+    ta.value = text;
+    document.body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(ta);
+    return ok;
+  }
+
+  function copyText(text, button) {
+    var done = function (ok) {
+      toast(ok ? "已复制引用：" + text : "复制失败，请手动选择引用文字");
+      if (button && ok) {
+        button.classList.add("copied");
+        var old = button.textContent;
+        button.textContent = "已复制";
+        setTimeout(function () { button.textContent = old; button.classList.remove("copied"); }, 1500);
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { done(true); },
+        function () { done(fallbackCopy(text)); }
+      );
+    } else {
+      done(fallbackCopy(text));
+    }
+  }
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest(".copy-btn");
+    if (btn) copyText(btn.getAttribute("data-copy") || "", btn);
+  });
+
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function scrollTo(node, block) {
+    node.scrollIntoView({ block: block, behavior: reduceMotion ? "auto" : "smooth" });
+  }
+
+  // ---------- chat ----------
+  function clauseCard(cite, info, question, kind) {
+    info = info || {};
+    var url = info.url || "/clauses/" + encodeURIComponent(cite.clause_id).replace(/%3A/g, ":");
+    var title = el("h3", { className: "card-title" }, [
+      el("span", { className: "doc-tag", text: info.short_name || "" }),
+      " ",
+      el("span", { className: "label", text: info.label || cite.citation })
+    ]);
+    var head = el("header", { className: "card-head" }, [title]);
+    if (kind === "related") head.insertBefore(el("span", { className: "badge", text: "可能相关" }), title);
+    if (info.heading_path && info.heading_path.length) {
+      head.appendChild(el("p", { className: "heading-path", text: info.heading_path.join(" › ") }));
+    }
+    var body = appendHighlighted(el("p", { className: "clause-text" }), cite.text, question);
+    var card = el("article", {
+      className: "card clause-card" + (kind === "related" ? " related" : ""),
+      "data-clause-id": cite.clause_id,
+      "data-doc-id": info.doc_id || cite.clause_id.split(":")[0]
+    }, [head, body]);
+    if (info.lead_departments && info.lead_departments.length) {
+      card.appendChild(el("p", { className: "leads" }, ["牵头部门："].concat(
+        info.lead_departments.map(function (d) { return el("span", { className: "pill", text: d }); })
+      )));
+    }
+    card.appendChild(el("p", { className: "full-citation" }, [el("cite", { text: cite.citation })]));
+    card.appendChild(el("footer", { className: "card-actions" }, [
+      el("a", { className: "btn btn-link", href: url, text: "查看条款" }),
+      el("button", { type: "button", className: "btn btn-ghost copy-btn", "data-copy": cite.citation, text: "复制引用" })
+    ]));
+    return card;
+  }
+
+  function renderAnswer(bubble, answer, question) {
+    bubble.removeAttribute("aria-hidden");
+    bubble.textContent = "";
+    bubble.classList.remove("pending");
+    var infos = answer.clauses || {};
+    if (answer.abstained) {
+      bubble.classList.add("abstained");
+      bubble.appendChild(el("div", { className: "notice notice-warn" }, [
+        el("strong", { text: "未找到明确答案" }),
+        el("p", { className: "answer-text", text: answer.answer })
+      ]));
+      if (answer.related && answer.related.length) {
+        bubble.appendChild(el("h3", { className: "cards-title", text: "可能相关（仅供参考，并非答案）" }));
+        var rel = el("div", { className: "cards" });
+        answer.related.forEach(function (c) { rel.appendChild(clauseCard(c, infos[c.clause_id], question, "related")); });
+        bubble.appendChild(rel);
+      }
+      return;
+    }
+    bubble.appendChild(el("p", { className: "answer-label", text: "回答" }));
+    bubble.appendChild(el("p", { className: "answer-text", text: answer.answer }));
+    if (answer.citations && answer.citations.length) {
+      bubble.appendChild(el("h3", { className: "cards-title", text: "引用条款" }));
+      var cards = el("div", { className: "cards" });
+      answer.citations.forEach(function (c) { cards.appendChild(clauseCard(c, infos[c.clause_id], question, "cited")); });
+      bubble.appendChild(cards);
+    }
+    if (answer.related && answer.related.length) {
+      var more = el("details", { className: "related-block" }, [
+        el("summary", { text: "可能相关的其他条款（" + answer.related.length + "）" })
+      ]);
+      var rc = el("div", { className: "cards" });
+      answer.related.forEach(function (c) { rc.appendChild(clauseCard(c, infos[c.clause_id], question, "related")); });
+      more.appendChild(rc);
+      bubble.appendChild(more);
+    }
+  }
+
+  function initChat() {
+    var form = document.getElementById("ask-form");
+    if (!form) return;
+    var box = document.getElementById("question");
+    var convo = document.getElementById("conversation");
+    var status = document.getElementById("status");
+    var send = document.getElementById("send");
+    var welcome = document.getElementById("welcome");
+    var scopeLabel = document.getElementById("scope-label");
+    var busy = false;
+    var filter = document.querySelector("details.filter");
+    if (filter && window.matchMedia && window.matchMedia("(max-width: 860px)").matches) {
+      filter.open = false;
+    }
+
+    function selectedDocs() {
+      return Array.from(document.querySelectorAll('#doc-filter input[name="doc"]:checked'));
+    }
+    function updateScope() {
+      var sel = selectedDocs();
+      scopeLabel.textContent = sel.length
+        ? "范围：" + sel.map(function (i) { return i.getAttribute("data-short-name"); }).join("、")
+        : "范围：全部文件";
+    }
+    document.querySelectorAll('#doc-filter input[name="doc"]').forEach(function (i) {
+      i.addEventListener("change", updateScope);
+    });
+    updateScope();
+
+    function autosize() {
+      box.style.height = "auto";
+      box.style.height = Math.min(box.scrollHeight, 200) + "px";
+    }
+    box.addEventListener("input", autosize);
+
+    function ask(question) {
+      question = question.trim();
+      if (!question || busy) return;
+      busy = true;
+      if (welcome) welcome.classList.add("compact");
+      var docs = selectedDocs().map(function (i) { return i.value; });
+      var turn = el("section", { className: "turn" });
+      turn.appendChild(el("div", { className: "bubble user" }, [
+        el("span", { className: "sr-only", text: "问题：" }), el("p", { text: question })
+      ]));
+      // the pending bubble is for the eyes; #status tells screen readers "检索中…"
+      var bubble = el("div", { className: "bubble bot pending", "aria-hidden": "true" }, [
+        el("span", { className: "spinner", "aria-hidden": "true" }), el("span", { text: "检索中…" })
+      ]);
+      turn.appendChild(bubble);
+      convo.appendChild(turn);
+      convo.setAttribute("aria-busy", "true");
+      status.textContent = "检索中…";
+      send.disabled = true;
+      scrollTo(turn, "end");
+
+      fetch("/api/ask", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ question: question, docs: docs.length ? docs : null, details: true })
+      })
+        .then(function (r) {
+          return r.json().catch(function () { return { error: "服务器返回了无效的响应（" + r.status + "）" }; })
+            .then(function (body) { return { ok: r.ok, body: body }; });
+        })
+        .then(function (res) {
+          if (!res.ok || res.body.error) {
+            bubble.removeAttribute("aria-hidden");
+            bubble.textContent = "";
+            bubble.classList.remove("pending");
+            bubble.classList.add("error");
+            bubble.appendChild(el("p", { text: res.body.error || "请求失败" }));
+            status.textContent = "出错了";
+            return;
+          }
+          renderAnswer(bubble, res.body, question);
+          status.textContent = res.body.abstained ? "未找到明确答案" : "已回答，引用 " + res.body.citations.length + " 条";
+        })
+        .catch(function () {
+          bubble.removeAttribute("aria-hidden");
+          bubble.textContent = "";
+          bubble.classList.remove("pending");
+          bubble.classList.add("error");
+          bubble.appendChild(el("p", { text: "无法连接服务器，请稍后重试。" }));
+          status.textContent = "出错了";
+        })
+        .then(function () {
+          busy = false;
+          send.disabled = false;
+          convo.setAttribute("aria-busy", "false");
+          scrollTo(turn, "start");
+        });
+    }
+
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (busy) return;
+      var q = box.value;
+      if (!q.trim()) { box.focus(); return; }
+      box.value = "";
+      autosize();
+      ask(q);
+      box.focus();
+    });
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+        ev.preventDefault();
+        if (typeof form.requestSubmit === "function") form.requestSubmit();
+        else form.dispatchEvent(new Event("submit", { cancelable: true }));
+      }
+    });
+    document.querySelectorAll(".example").forEach(function (b) {
+      b.addEventListener("click", function () {
+        box.value = b.getAttribute("data-question") || "";
+        form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+      });
+    });
+  }
+
+  window.PolicyQA = { appendHighlighted: appendHighlighted, copyText: copyText };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initChat);
+  else initChat();
+})();
