@@ -106,35 +106,32 @@ class Engine:
             self.document(d)
         hits = self._search_named(query, k, mode, docs)
         res = resolve(query, self.documents, self.index.clauses)
-        if res.clauses:
-            named = [c for c in res.clauses if not docs or c.doc_id in docs]
-            pos = (
-                {
-                    h.clause.clause_id: i
-                    for i, h in enumerate(
-                        self.retriever.search(
-                            query, len(self.index.clauses), mode, [named[0].doc_id]
-                        )
-                    )
-                }
-                if named
-                else {}
+        scope, exact = res.clauses, True
+        if not scope and res.reference.doc_id and res.reference.chapter is not None:
+            scope, exact = res.candidates, False  # a section the page never heads: its chapter
+        scope = [c for c in scope if not docs or c.doc_id in docs]
+        return self._put_first(query, scope, hits, k, mode, exact) if scope else hits
+
+    def _put_first(
+        self, query: str, scope: list[Clause], hits: list[Hit], k: int, mode: str, exact: bool
+    ) -> list[Hit]:
+        """The clauses a question names by position, most relevant first, then the rest."""
+        doc_ranking = self.retriever.search(query, len(self.index.clauses), mode, [scope[0].doc_id])
+        found = {h.clause.clause_id: h for h in doc_ranking}
+        ids = {c.clause_id for c in scope}
+        scope = sorted(scope, key=lambda c: (c.clause_id not in found, c.ordinal))
+        scope.sort(
+            key=lambda c: (
+                doc_ranking.index(found[c.clause_id]) if c.clause_id in found else len(doc_ranking)
             )
-            named.sort(key=lambda c: pos.get(c.clause_id, len(pos)))
-            ids = {c.clause_id for c in named}
-            old = {h.clause.clause_id: h for h in hits}
-            exact = [
-                Hit(
-                    c,
-                    1.0 + (old[c.clause_id].score if c.clause_id in old else 0.0),
-                    old[c.clause_id].bm25_rank if c.clause_id in old else None,
-                    old[c.clause_id].dense_rank if c.clause_id in old else None,
-                    True,
-                )
-                for c in named
-            ]
-            hits = (exact + [h for h in hits if h.clause.clause_id not in ids])[:k]
-        return hits
+        )
+        first = []
+        for c in scope:
+            h = found.get(c.clause_id)
+            first.append(
+                Hit(c, 1.0 + (h.score if h else 0.0), h and h.bm25_rank, h and h.dense_rank, exact)
+            )
+        return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
 
     def _search_named(self, query: str, k: int, mode: str, docs: Sequence[str] | None) -> list[Hit]:
         """Search the documents the question names (officials often say which plan they mean).

@@ -191,7 +191,15 @@ def resolve(text: str, documents: list[Document], clauses: list[Clause]) -> Reso
         in_doc = [c for c in named if c.doc_id == ref.doc_id]
         if in_doc:
             return Resolution(ref, in_doc)
-        return Resolution(ref, [], _nearest(ref, [c for c in clauses if c.doc_id == ref.doc_id]))
+        doc_clauses = [c for c in clauses if c.doc_id == ref.doc_id]
+        if ref.chapter is not None and ref.section is not None:
+            # a scraped page may name a section only in its contents: offer the chapter
+            chapter = [
+                c for c in doc_clauses if c.kind == "paragraph" and c.path[:1] == (ref.chapter,)
+            ]
+            if chapter:
+                return Resolution(ref, [], chapter)
+        return Resolution(ref, [], _nearest(ref, doc_clauses))
     # no document named: every document's clause at that position is a candidate
     return Resolution(ref, [], named[:10])
 
