@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import answer_kinds as ak
+from .sentences import sentences
 from .types import Answer, Citation, Clause, Hit
 from .verify import Segment, squash, verify_segments
 
@@ -124,10 +125,6 @@ class _Scored:
 # ---------------------------------------------------------------- helpers
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENT.findall(text) if s.strip()]
-
-
 def _render(segments: Sequence[Segment], clauses: dict[str, Clause], sep: str = "") -> str:
     """Consecutive segments of one clause share one citation at their end."""
     parts: list[str] = []
@@ -202,12 +199,13 @@ class _Context:
     def sentence_cos(self, texts: list[str]) -> list[float]:
         if self.qvec is None or self.engine is None or self.engine.encoder is None:
             return [0.0] * len(texts)
-        todo = [t for t in dict.fromkeys(texts) if t not in _SENT_CACHE]
+        known = self.engine.index.sentence_vectors  # embedded when the index was built
+        todo = [t for t in dict.fromkeys(texts) if t not in known and t not in _SENT_CACHE]
         if todo:
             vecs = self.engine.encoder.encode_passages(todo)
             for t, v in zip(todo, vecs, strict=True):
                 _SENT_CACHE[t] = v
-        return [float(np.dot(self.qvec, _SENT_CACHE[t])) for t in texts]
+        return [float(np.dot(self.qvec, known.get(t, _SENT_CACHE.get(t)))) for t in texts]
 
     def weight(self, token: str) -> float:
         """Inverse clause frequency of a token (rare words matter more)."""

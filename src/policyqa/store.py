@@ -30,13 +30,14 @@ from .corpus import corpus_checksum, load_documents, load_source
 from .dense_index import DenseIndex
 from .encoders import Encoder, encoder_name, make_encoder
 from .errors import IndexProblem
+from .sentences import sentences
 from .settings import Settings
 from .tokenizing import Tokenizer, build_terms
 from .types import Chunk, Clause, Document
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 EMBED_RECIPE = "1"  # bump when the text given to the encoder changes
 _BATCH = 16
 REBUILD_HINT = "run `policyqa index` to rebuild it"
@@ -52,6 +53,7 @@ class LoadedIndex:
     tokenizer: Tokenizer
     bm25: BM25Index
     dense: DenseIndex
+    sentence_vectors: dict[str, np.ndarray]
 
 
 def passage_text(document: Document, clause: Clause, chunk: Chunk) -> str:
@@ -77,7 +79,9 @@ def _cache_path(index_dir: Path, name: str) -> Path:
     return index_dir / "cache" / f"{slug}.npz"
 
 
-def _embed(encoder: Encoder, texts: list[str], cache_file: Path, progress: bool) -> np.ndarray:
+def _embed(
+    encoder: Encoder, texts: list[str], cache_file: Path, progress: bool, what: str = "clauses"
+) -> np.ndarray:
     """Embed passages, reusing vectors cached by text hash."""
     cache: dict[str, np.ndarray] = {}
     if cache_file.exists():
@@ -93,8 +97,8 @@ def _embed(encoder: Encoder, texts: list[str], cache_file: Path, progress: bool)
 
         bar = tqdm(
             total=len(todo),
-            desc="embedding clauses",
-            unit="clause",
+            desc=f"embedding {what}",
+            unit="text",
             disable=not progress,
             file=sys.stderr,
         )
@@ -138,6 +142,11 @@ def build_index(
         _cache_path(index_dir, encoder.name),
         progress,
     )
+    # the answer step compares the question with single sentences: embed them once, here
+    sentence_texts = sorted({s for ch in chunks for s in sentences(ch.text)})
+    sentence_vectors = _embed(
+        encoder, sentence_texts, _cache_path(index_dir, encoder.name), progress, "sentences"
+    )
     tokens = [
         tokenizer.tokenize(
             bm25_text(by_doc[by_clause[ch.clause_id].doc_id], by_clause[ch.clause_id], ch)
@@ -156,6 +165,8 @@ def build_index(
         json.dumps([d.to_dict() for d in documents], ensure_ascii=False, indent=1), encoding="utf-8"
     )
     tokenizer.save_terms(work / "terms.txt")
+    _write_jsonl(work / "sentences.jsonl", [{"text": t} for t in sentence_texts])
+    np.save(work / "sentences.npy", sentence_vectors)
     DenseIndex.build(vectors).save(work / "dense.faiss")
     BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b).save(work / "bm25")
     manifest = {
@@ -171,6 +182,7 @@ def build_index(
             "clauses": len(clauses),
             "chunks": len(chunks),
             "terms": len(tokenizer.terms),
+            "sentences": len(sentence_texts),
         },
         "dropped_duplicates": dropped,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -268,8 +280,15 @@ def load_index(settings: Settings) -> LoadedIndex:
         tokenizer = Tokenizer.from_file(path / "terms.txt")
         bm25 = BM25Index.load(path / "bm25", len(chunks))
         dense = DenseIndex.load(path / "dense.faiss")
+        sentence_texts = [
+            json.loads(line)["text"]
+            for line in (path / "sentences.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        sentence_vectors = dict(zip(sentence_texts, np.load(path / "sentences.npy"), strict=True))
     except Exception as err:  # noqa: BLE001 - any decoding failure means a damaged index
         raise IndexProblem(f"index in {path} cannot be read ({err}): {REBUILD_HINT}") from None
     if dense.size != len(chunks):
         raise IndexProblem(f"index in {path} is inconsistent: {REBUILD_HINT}")
-    return LoadedIndex(path, manifest, documents, clauses, chunks, tokenizer, bm25, dense)
+    return LoadedIndex(
+        path, manifest, documents, clauses, chunks, tokenizer, bm25, dense, sentence_vectors
+    )

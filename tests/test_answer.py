@@ -1,0 +1,168 @@
+"""Answers pinned to the real corpus: direct, cited, verified, and an honest "not found"."""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.answer import NOT_FOUND, compose_answer
+from policyqa.answer_kinds import classify, cross_documents, years
+from policyqa.verify import Segment, verify_segments
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def test_lead_department_from_tag(engine):
+    a = engine.ask("两江新区推进西部陆海新通道建设由哪个部门牵头？")
+    assert not a.abstained and a.kind == "lead_department"
+    assert "牵头部门：自贸办" in a.answer
+    assert "推动西部陆海新通道加快建设" in a.answer  # the task, in a few words
+    assert a.citations[0].clause_id == "liangjiang-2023:27"
+    assert a.citations[0].citation in a.answer
+
+
+def test_lead_department_named_in_text_without_tag(engine):
+    a = engine.ask("两江新区双城经济圈建设领导小组会议的议题，由哪个机构负责收集、提交审议？")
+    assert not a.abstained
+    assert "双城办" in a.answer
+    assert a.citations[0].clause_id == "liangjiang-2023:37"
+
+
+def test_numeric_target_2030_mentions_2027(engine):
+    a = engine.ask("到2030年，重庆研发经费投入强度的目标是多少？")
+    assert a.kind == "numeric_target" and not a.abstained
+    assert "2030年目标3.25" in a.answer
+    assert "2027年目标3" in a.answer  # the other year's target is mentioned
+    assert a.answer.index("3.25") < a.answer.index("2027年目标3")
+    assert a.citations[0].clause_id == "action-2026:table.7"
+
+
+def test_numeric_target_2027(engine):
+    a = engine.ask("重庆研发经费投入强度2027年目标是多少？")
+    assert not a.abstained
+    assert "2027年目标3" in a.answer
+    assert a.answer.index("2027年目标3") < a.answer.index("2030年目标3.25")
+
+
+def test_numeric_figure_as_written(engine):
+    a = engine.ask(
+        "按2026—2030年行动方案的指标表，重庆战略性新兴产业增加值占比2030年的目标是多少？"
+    )
+    assert "39左右" in a.answer
+
+
+def test_clause_lookup(engine):
+    a = engine.ask("两江新区实施方案第27条讲的是什么？")
+    assert a.kind == "clause_lookup"
+    assert "推动西部陆海新通道加快建设" in a.answer
+    assert [c.clause_id for c in a.citations] == ["liangjiang-2023:27"]
+
+
+def test_cross_document_cites_each_document(engine):
+    q = (
+        "重庆高速公路通车里程：2023—2027年行动方案要求超过多少公里？"
+        "2026—2030年行动方案又提出到2030年达到多少？"
+    )
+    a = engine.ask(q)
+    assert a.kind == "cross_document" and not a.abstained
+    assert {c.clause_id.split(":")[0] for c in a.citations} >= {"action-2023", "action-2026"}
+    assert "5000" in _squash(a.answer)
+
+
+def test_english_question_same_answer(engine):
+    a = engine.ask(
+        "Which Liangjiang New Area department leads the work of promoting the "
+        "New International Land-Sea Trade Corridor?"
+    )
+    assert not a.abstained
+    assert "自贸办" in a.answer
+
+
+def test_unanswerable_abstains(engine):
+    for q in ("重庆主城区出租车的起步价是多少？", "重庆居民用水阶梯水价每吨多少钱？"):
+        a = engine.ask(q)
+        assert a.abstained and a.kind == "not_found"
+        assert a.answer == NOT_FOUND
+        assert a.citations == ()
+        assert a.related  # the nearest clauses, offered as possibly related
+        d = a.to_dict()
+        assert d["abstained"] is True and d["citations"] == []
+
+
+def test_every_citation_exists_and_every_quote_is_in_its_clause(engine):
+    questions = [
+        "两江新区推进西部陆海新通道建设由哪个部门牵头？",
+        "到2030年，重庆研发经费投入强度的目标是多少？",
+        "规划纲要提出打造的柠檬产区在哪些地方？",
+        "规划纲要第六章第二节主要讲什么？",
+        "两江新区要打造的商业综合服务平台叫什么名字？",
+    ]
+    for q in questions:
+        a = engine.ask(q)
+        assert not a.abstained, q
+        assert a.citations, q
+        for c in a.citations:
+            clause = engine.clause(c.clause_id)  # raises if unknown
+            assert c.citation == clause.citation and c.citation in a.answer
+        d = a.to_dict()
+        assert set(d) == {"question", "answer", "abstained", "kind", "citations", "related"}
+        assert set(d["citations"][0]) == {"clause_id", "citation", "text"}
+
+
+def test_extractive_sentences_each_cited(engine):
+    a = engine.ask("两江新区要打造的商业综合服务平台叫什么名字？")
+    assert "约惠两江" in a.answer
+    # every statement ends with a citation marker
+    assert a.answer.endswith("）")
+    body = a.answer
+    for c in a.citations:
+        body = body.replace(f"（{c.citation}）", "|")
+    assert body.endswith("|")
+    assert all(
+        part == "" or part.endswith(("。", "；", "！", "？", "：")) for part in body.split("|")
+    )
+
+
+def test_verification_drops_a_forged_span(engine):
+    clauses = engine._by_id
+    real = Segment("liangjiang-2023:27", "牵头部门：自贸办")
+    forged = Segment("liangjiang-2023:27", "牵头部门：财政局")
+    unknown = Segment("liangjiang-2023:999", "牵头部门：自贸办")
+    spaced = Segment("liangjiang-2023:27", "推动西部陆海新通道 加快建设")
+    kept = verify_segments([real, forged, unknown, spaced], clauses)
+    assert kept == [real, spaced]
+
+
+def test_compose_never_shows_a_forged_span(engine, monkeypatch):
+    import policyqa.answer as answer_mod
+
+    def forged(ctx):
+        return [Segment("liangjiang-2023:27", "牵头部门：财政局")]
+
+    monkeypatch.setattr(answer_mod, "_lead", forged)
+    hits = engine.search("两江新区推进西部陆海新通道建设由哪个部门牵头？", k=5)
+    a = compose_answer("两江新区推进西部陆海新通道建设由哪个部门牵头？", hits, engine)
+    assert "财政局" not in a.answer  # dropped; the extractive fallback answers instead
+    assert not a.abstained and a.citations
+
+
+def test_kinds_and_documents(engine):
+    docs = engine.documents
+    assert years("2026—2030年行动方案中2027年的目标") == ["2027"]
+    assert cross_documents("两轮行动方案分别提出了什么目标？", docs) == [
+        "action-2026",
+        "action-2023",
+    ]
+    assert cross_documents("规划纲要和重庆都市圈发展规划分别要求什么？", docs) == [
+        "outline",
+        "metro",
+    ]
+    hits = engine.search("两江新区实施方案第27条讲的是什么？", k=5)
+    assert classify("两江新区实施方案第27条讲的是什么？", hits, docs) == "clause_lookup"
+    assert classify("第27条由哪个部门牵头？", hits, docs) == "lead_department"
+
+
+def test_no_hits_is_not_found():
+    a = compose_answer("随便问问", [], None)
+    assert a.abstained and a.answer == NOT_FOUND
