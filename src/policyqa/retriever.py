@@ -1,4 +1,9 @@
-"""The hybrid retriever: BM25 and dense rankings fused by RRF, returned as whole clauses."""
+"""The hybrid retriever: BM25 and dense rankings fused by RRF, returned as whole clauses.
+
+The dense side looks at each clause twice: as a whole (its chunk vectors) and sentence by
+sentence (its best-matching sentence), the two rankings fused by RRF. A long article about
+many things still surfaces when one of its sentences answers the question.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import numpy as np
 
 from .encoders import Encoder
 from .fusion import ranks, rrf
+from .sentences import sentences
 from .settings import Settings
 from .store import LoadedIndex
 from .types import Clause, Hit
@@ -25,6 +31,18 @@ class HybridRetriever:
         self._chunk_clause = [ch.clause_id for ch in index.chunks]
         # one question is often searched several times (per document, for answers): embed once
         self._query_vector = lru_cache(maxsize=256)(self._embed_query)
+        rows = [
+            (ch.clause_id, s)
+            for ch in index.chunks
+            for s in sentences(ch.text)
+            if s in index.sentence_vectors
+        ]
+        self._sentence_clause = [cid for cid, _ in rows]
+        self._sentence_matrix = (
+            np.stack([index.sentence_vectors[s] for _, s in rows])
+            if rows
+            else np.zeros((0, index.dense.dim), dtype=np.float32)
+        )
 
     def _embed_query(self, query: str) -> np.ndarray:
         assert self.encoder is not None
@@ -50,7 +68,24 @@ class HybridRetriever:
         if self.encoder is None:
             return []
         vector = self._query_vector(query)
-        return self._clause_ranking(self.index.dense.search(vector, depth), allowed)
+        whole = self._clause_ranking(self.index.dense.search(vector, depth), allowed)
+        by_sentence = self._sentence_ranking(vector, allowed)
+        if not by_sentence:
+            return whole
+        fused = rrf([whole, by_sentence], k=self.settings.rrf_k)
+        return sorted(fused, key=lambda cid: -fused[cid])[:depth]
+
+    def _sentence_ranking(self, vector: np.ndarray, allowed: set[str] | None) -> list[str]:
+        """Clauses ordered by their best sentence's similarity to the question."""
+        out: list[str] = []
+        seen: set[str] = set()
+        for row in np.argsort(-(self._sentence_matrix @ vector)):
+            cid = self._sentence_clause[row]
+            if cid in seen or (allowed is not None and self._clause[cid].doc_id not in allowed):
+                continue
+            seen.add(cid)
+            out.append(cid)
+        return out
 
     def search(
         self, query: str, k: int, mode: str = "hybrid", docs: Sequence[str] | None = None
