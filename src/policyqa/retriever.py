@@ -69,13 +69,15 @@ class HybridRetriever:
             return []
         vector = self._query_vector(query)
         whole = self._clause_ranking(self.index.dense.search(vector, depth), allowed)
-        by_sentence = self._sentence_ranking(vector, allowed)
+        by_sentence = self._sentence_ranking(vector, allowed, depth)
         if not by_sentence:
             return whole
         fused = rrf([whole, by_sentence], k=self.settings.rrf_k)
         return sorted(fused, key=lambda cid: -fused[cid])[:depth]
 
-    def _sentence_ranking(self, vector: np.ndarray, allowed: set[str] | None) -> list[str]:
+    def _sentence_ranking(
+        self, vector: np.ndarray, allowed: set[str] | None, depth: int
+    ) -> list[str]:
         """Clauses ordered by their best sentence's similarity to the question."""
         out: list[str] = []
         seen: set[str] = set()
@@ -85,6 +87,8 @@ class HybridRetriever:
                 continue
             seen.add(cid)
             out.append(cid)
+            if len(out) >= depth:
+                break
         return out
 
     def search(
