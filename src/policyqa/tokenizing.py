@@ -15,6 +15,8 @@ from .types import Clause, Document
 
 _QUOTED = re.compile(r"[“\"]([^”\"“]{2,14})[”\"]")
 _TITLED = re.compile(r"《([^》]{2,40})》")
+# names with a bracketed qualifier, e.g. 中欧班列（成渝）, 中国（重庆）自由贸易试验区
+_QUALIFIED = re.compile(r"[\u4e00-\u9fff]{2,4}（[\u4e00-\u9fff]{2,4}）")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
 _TOKEN_OK = re.compile(r"[\w\u4e00-\u9fff]")
 _PUNCT_TRIM = "（）()、，。：；"
@@ -98,7 +100,7 @@ STOPWORDS = frozenset(
     ]
 )
 _MIN_NGRAM_COUNT = 6
-_NGRAM_LENGTHS = range(4, 9)
+_NGRAM_LENGTHS = range(4, 11)
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -116,6 +118,8 @@ def build_terms(documents: Iterable[Document], clauses: Iterable[Clause]) -> lis
     for text in texts:
         terms.update(m.strip(_PUNCT_TRIM) for m in _QUOTED.findall(text))
         terms.update(m for m in _TITLED.findall(text))
+    qualified = Counter(m for text in texts for m in _QUALIFIED.findall(text))
+    terms.update(m for m, n in qualified.items() if n >= 2)
     for c in clauses:
         terms.update(c.lead_departments)
     terms.update(_recurring_runs(texts))
