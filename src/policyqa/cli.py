@@ -103,6 +103,8 @@ def cmd_index(args: argparse.Namespace) -> None:
 
     m = build_index(settings_from(args), progress=not args.quiet and sys.stderr.isatty())
     c = m["counts"]
+    for doc_id, n in m.get("dropped_duplicates", {}).items():
+        print(f"{doc_id}: dropped {n} repeated passages (indexed once)")
     print(
         f"indexed {c['documents']} documents, {c['clauses']} clauses ({c['chunks']} chunks) "
         f"with {m['encoder']['name']} into {settings_from(args).index_dir}"
