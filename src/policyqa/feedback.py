@@ -14,11 +14,9 @@ turn it into evaluation questions: the ``doc``/``gold``/``answer`` fields start 
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +51,10 @@ CREATE TABLE IF NOT EXISTS questions (
 """
 
 
-def db_path(settings: Settings, environ: Mapping[str, str] | None = None) -> Path:
-    """``POLICYQA_DB_PATH`` or ``<index_dir>/../var/policyqa.db`` (TODO: move into settings)."""
-    env = os.environ if environ is None else environ
-    raw = env.get("POLICYQA_DB_PATH")
-    if raw:
-        return Path(raw).expanduser()
+def db_path(settings: Settings) -> Path:
+    """``settings.db_path`` (``POLICYQA_DB_PATH``), else ``<index_dir>/../var/policyqa.db``."""
+    if settings.db_path:
+        return Path(settings.db_path).expanduser()
     return Path(settings.index_dir).resolve().parent / "var" / "policyqa.db"
 
 
@@ -105,6 +101,8 @@ class FeedbackStore:
         for text in (question, answer, comment, *clause_ids):
             if "\x00" in text:
                 raise BadInput("反馈包含控制字符，请删除后重试。")
+        question, answer, comment = _text(question), _text(answer), _text(comment)
+        clause_ids = [_text(c) for c in clause_ids]
         with self._lock:
             cur = self._db.execute(
                 "INSERT INTO feedback (ts, question, answer, helpful, comment, clause_ids) "
@@ -186,7 +184,16 @@ class FeedbackStore:
             self._db.execute(
                 "INSERT INTO questions (ts, route, question, k, mode, latency_ms, "
                 "result_count, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), route, question[:2000], k, mode, latency_ms, result_count, status),
+                (
+                    time.time(),
+                    route,
+                    _text(question[:2000]),
+                    _int(k),
+                    _text(mode[:20]) if mode else None,
+                    latency_ms,
+                    result_count,
+                    status,
+                ),
             )
 
     def questions(self) -> list[dict[str, Any]]:
@@ -197,6 +204,16 @@ class FeedbackStore:
             )
             names = [d[0] for d in cur.description]
             return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _text(text: str) -> str:
+    """Text SQLite can store: lone surrogates (possible in JSON strings) become "?"."""
+    return text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+
+
+def _int(value: int | None) -> int | None:
+    """An int SQLite can store (k is logged as sent, and clients can send huge ones)."""
+    return value if value is None or -(2**63) <= value < 2**63 else None
 
 
 def _lang(text: str) -> str:

@@ -46,6 +46,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm_base_url", "", "OpenAI-compatible endpoint for the optional language model"),
     Setting("llm_model", "", "model name at that endpoint"),
     Setting("llm_timeout", 20.0, "seconds before falling back to the extractive answer"),
+    Setting(
+        "db_path",
+        "",
+        "SQLite file for feedback and the question log "
+        "(empty: var/policyqa.db beside the index folder)",
+    ),
     Setting("admin_token", "", "token for state-changing routes; empty disables them"),
     Setting("read_token", "", "if set, read routes require this token too"),
     Setting("host", "127.0.0.1", "address the server listens on"),
@@ -72,6 +78,7 @@ class Settings:
     llm_base_url: str
     llm_model: str
     llm_timeout: float
+    db_path: str
     admin_token: str
     read_token: str
     host: str

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,12 +49,12 @@ def web_app(index_settings: Settings, engine: Engine):
     return create_app(index_settings, engine)
 
 
-@pytest.fixture(scope="session")
-def live_url(web_app) -> Iterator[str]:
-    """The app served by uvicorn in a thread on a free loopback port."""
+@contextmanager
+def serve_in_thread(app) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread on a free loopback port; yields its URL."""
     port = free_port()
     config = uvicorn.Config(
-        web_app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
+        app, host="127.0.0.1", port=port, log_level="warning", ws="none", lifespan="off"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="policyqa-test-server", daemon=True)
@@ -68,6 +69,13 @@ def live_url(web_app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_url(web_app) -> Iterator[str]:
+    """The app served by uvicorn in a thread on a free loopback port."""
+    with serve_in_thread(web_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

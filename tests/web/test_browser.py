@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import pytest
 
@@ -283,4 +283,57 @@ def test_api_error_is_shown_in_the_conversation(page, server_url: str, watch: Wa
     assert "error" in (bubble.get_attribute("class") or "")
     assert "nope" in bubble.inner_text()
     assert page.locator("#status").text_content() == "出错了"
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lookup?ref=" + quote("<script>alert(1)</script>第27条"),
+        "/lookup?ref=" + quote('"><img src=x onerror=alert(1)>'),
+        "/lookup?ref=" + quote("javascript:alert(1)"),
+        "/clauses/" + quote("<img src=x onerror=alert(1)>", safe=""),
+        "/clauses/" + quote('"><svg onload=alert(1)>', safe=""),
+        "/documents/" + quote("<script>alert(1)</script>", safe=""),
+        "/lookup?ref="
+        + quote("两江新区实施方案第27条")
+        + "&x="
+        + quote("<script>alert(1)</script>"),
+    ],
+)
+def test_script_in_the_url_is_text(page, server_url: str, watch: Watch, path: str) -> None:
+    r = page.goto(server_url + path)
+    assert r is not None and r.status in (200, 404)
+    assert page.locator("main img, main svg, main script").count() == 0
+    if r.status == 404 and path.startswith("/clauses/"):
+        payload = path.split("/clauses/", 1)[1]
+        assert unquote(payload) in page.locator(".error-message").inner_text()
+    page.wait_for_timeout(200)
+    watch.assert_clean()
+
+
+def test_feedback_buttons_post_to_the_api(page, server_url: str, watch: Watch) -> None:
+    import httpx
+
+    page.goto(server_url + "/")
+    bubble = _ask(page, EXAMPLE)
+    bar = bubble.locator(".feedback")
+    assert bar.locator("button", has_text="有帮助").is_visible()
+    assert bar.locator("button", has_text="没帮助").is_visible()
+    with page.expect_response("**/api/feedback") as info:
+        bar.locator("button", has_text="有帮助").click()
+    response = info.value
+    assert response.status == 201
+    sent = response.request.post_data_json
+    assert sent["question"] == EXAMPLE and sent["helpful"] is True
+    assert LJ27 in sent["clause_ids"] and sent["answer"]
+    assert bar.locator(".feedback-note").inner_text() == "感谢反馈！"
+    assert bar.locator("button").count() == 0
+    # a second answer has its own pair; 没帮助 on a question with a script in it stays text
+    bubble = _ask(page, XSS + " 研发经费")
+    with page.expect_response("**/api/feedback") as info:
+        bubble.locator(".feedback button", has_text="没帮助").click()
+    assert info.value.status == 201 and info.value.request.post_data_json["helpful"] is False
+    assert httpx.get(server_url + "/healthz", trust_env=False).status_code == 200
+    page.wait_for_timeout(200)
     watch.assert_clean()

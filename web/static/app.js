@@ -171,6 +171,37 @@
     return card;
   }
 
+  // ---------- feedback: 有帮助 / 没帮助 under each answer, posted to /api/feedback ----------
+  function feedbackBar(answer, question) {
+    var ids = (answer.citations || []).map(function (c) { return c.clause_id; });
+    var note = el("span", { className: "feedback-note", text: "这个回答有帮助吗？" });
+    var yes = el("button", { type: "button", className: "btn btn-ghost feedback-btn", "data-helpful": "true", text: "有帮助" });
+    var no = el("button", { type: "button", className: "btn btn-ghost feedback-btn", "data-helpful": "false", text: "没帮助" });
+    var bar = el("div", { className: "feedback", role: "group", "aria-label": "对回答的反馈" }, [note, yes, no]);
+    function send(helpful) {
+      yes.disabled = true; no.disabled = true;
+      fetch("/api/feedback", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ question: question, answer: answer.answer || "", helpful: helpful, clause_ids: ids })
+      })
+        .then(function (r) {
+          if (!r.ok) throw new Error(String(r.status));
+          bar.classList.add("sent");
+          note.textContent = "感谢反馈！";
+          bar.removeChild(yes); bar.removeChild(no);
+          toast("已记录反馈：" + (helpful ? "有帮助" : "没帮助"));
+        })
+        .catch(function () {
+          note.textContent = "反馈提交失败，请稍后重试。";
+          yes.disabled = false; no.disabled = false;
+        });
+    }
+    yes.addEventListener("click", function () { send(true); });
+    no.addEventListener("click", function () { send(false); });
+    return bar;
+  }
+
   function renderAnswer(bubble, answer, question) {
     bubble.removeAttribute("aria-hidden");
     bubble.textContent = "";
@@ -188,6 +219,7 @@
         answer.related.forEach(function (c) { rel.appendChild(clauseCard(c, infos[c.clause_id], question, "related")); });
         bubble.appendChild(rel);
       }
+      bubble.appendChild(feedbackBar(answer, question));
       return;
     }
     bubble.appendChild(el("p", { className: "answer-label", text: "回答" }));
@@ -207,6 +239,7 @@
       more.appendChild(rc);
       bubble.appendChild(more);
     }
+    bubble.appendChild(feedbackBar(answer, question));
   }
 
   function initChat() {

@@ -7,28 +7,41 @@ sync ``def`` so the CPU-bound engine runs in the threadpool, never on the event 
 
 from __future__ import annotations
 
+import hmac
 import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__ as _version
 from ..engine import Engine
 from ..errors import PolicyQAError, UnknownClause
+from ..feedback import MAX_ANSWER_CHARS, MAX_CLAUSE_IDS, MAX_COMMENT_CHARS, FeedbackStore, db_path
 from ..settings import Settings
 from . import data
 
 log = logging.getLogger("policyqa.web")
 
 MAX_BODY_BYTES = 64 * 1024
+# Engine calls (search, ask, lookup) running at once. The routes run in anyio's threadpool
+# (40 threads); letting 40 CPU-bound searches (numpy, faiss's OpenMP) contend on a 2-core
+# machine cut throughput ~5x and sent p99 to seconds under 50 clients (bench/load.py).
+# Requests beyond the slots wait in line instead; the event loop is never blocked.
+ENGINE_SLOTS = max(2, os.cpu_count() or 2)
 MAX_ID_CHARS = 200
 
 EXAMPLES = (
@@ -53,6 +66,85 @@ class AskBody(BaseModel):
     docs: list[StrictStr] | None = None
     k: StrictInt | None = None
     details: StrictBool = False  # add ``clauses``: id -> summary (what the chat page shows)
+
+
+class FeedbackBody(BaseModel):
+    """The body of ``POST /api/feedback``: was this answer helpful?"""
+
+    question: StrictStr = Field(max_length=2000)
+    answer: StrictStr = Field("", max_length=MAX_ANSWER_CHARS)
+    helpful: StrictBool
+    comment: StrictStr = Field("", max_length=MAX_COMMENT_CHARS)
+    clause_ids: list[Annotated[StrictStr, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=MAX_CLAUSE_IDS
+    )
+
+
+class Error(BaseModel):
+    """Every 4xx/5xx JSON body: one readable line (Chinese), sometimes close matches."""
+
+    error: str
+    candidates: list[dict[str, Any]] | None = None
+
+
+class FeedbackCreated(BaseModel):
+    id: int
+
+
+class Deleted(BaseModel):
+    deleted: int
+
+
+class ReindexStatus(BaseModel):
+    state: str  # idle | running | done | failed
+    started_at: float | None = None
+    finished_at: float | None = None
+    error: str | None = None
+    built_at: str | None = None
+    clauses: int | None = None
+
+
+def _err(*codes: int) -> dict[int | str, dict[str, Any]]:
+    text = {
+        400: "输入无效（问题为空、过长、含控制字符，或 k / 模式越界）",
+        401: "需要令牌（Authorization: Bearer … 或 X-PolicyQA-Token）",
+        403: "管理功能未启用（未配置 POLICYQA_ADMIN_TOKEN）",
+        404: "未找到（条款、文件或反馈）",
+        409: "索引重建已在进行",
+        413: "请求体过大",
+        422: "参数类型或格式无效",
+    }
+    return {c: {"model": Error, "description": text[c]} for c in codes}
+
+
+READ_ERRORS = _err(400, 401, 404, 413, 422)
+ADMIN_ERRORS = _err(400, 401, 403, 404, 413, 422)
+
+
+class Unauthorized(PolicyQAError):
+    status = 401
+
+
+class Forbidden(PolicyQAError):
+    status = 403
+
+
+class Conflict(PolicyQAError):
+    status = 409
+
+
+def _presented_token(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.headers.get("x-policyqa-token") or None
+
+
+def _same(given: str | None, expected: str) -> bool:
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 class _Limits:
@@ -136,15 +228,37 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     return 422, "请求参数无效：" + "；".join(parts)
 
 
-def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
-    """The web app over ``engine`` (loaded from ``settings`` if not given: IndexProblem if bad)."""
+def create_app(
+    settings: Settings, engine: Engine | None = None, store: FeedbackStore | None = None
+) -> FastAPI:
+    """The web app over ``engine`` (loaded from ``settings`` if not given: IndexProblem if bad).
+
+    ``app.state.engine`` is the one Engine every request uses; ``POST /api/admin/reindex``
+    replaces it atomically (a request keeps the engine it started with).
+    """
     if engine is None:
         engine = Engine.load(settings)
+    if store is None:
+        store = FeedbackStore(db_path(settings))
     web_dir = Path(settings.web_dir)
     templates = Jinja2Templates(directory=str(web_dir / "templates"))
     templates.env.globals.update(
         product="PolicyQA 政策问答", version=_version, clause_url=data.clause_url
     )
+
+    def read_access(request: Request) -> None:
+        """With a read token configured, every route but /healthz needs it (or the admin one)."""
+        if not settings.read_token or request.url.path == "/healthz":
+            return
+        given = _presented_token(request)
+        if not (_same(given, settings.read_token) or _same(given, settings.admin_token)):
+            raise Unauthorized("需要访问令牌：请在 Authorization: Bearer … 中提供。")
+
+    def admin_access(request: Request) -> None:
+        if not settings.admin_token:
+            raise Forbidden("管理功能未启用：服务器未配置 POLICYQA_ADMIN_TOKEN。")
+        if not _same(_presented_token(request), settings.admin_token):
+            raise Unauthorized("需要管理令牌：请在 Authorization: Bearer … 中提供。")
 
     app = FastAPI(
         title="PolicyQA 政策问答 API",
@@ -152,22 +266,39 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         description="离线政策文件检索问答：检索、问答、条款、引用查找与文件目录。",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(read_access)],
+        redirect_slashes=False,  # /documents/..%2f is a 404, never a redirect somewhere
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.store = store
     app.state.internal_errors = 0  # how often the catch-all handler ran (tests expect 0)
+    app.state.reindex = ReindexStatus(state="idle")
+    reindex_lock = threading.Lock()
+    slots = threading.BoundedSemaphore(ENGINE_SLOTS)
     app.add_middleware(_Limits)
     app.mount("/static", StaticFiles(directory=str(web_dir / "static")), name="static")
 
+    def current() -> Engine:
+        return app.state.engine
+
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        context.setdefault("documents", engine.documents)
+        context.setdefault("documents", current().documents)
         return templates.TemplateResponse(request, name, context, status_code=status)
 
     def error_page(request: Request, status: int, message: str, **context: Any) -> Response:
+        headers = {"www-authenticate": "Bearer"} if status == 401 else None
         if _wants_json(request):
-            return JSONResponse({"error": message, **context}, status_code=status)
-        titles = {400: "请求有误", 404: "未找到", 405: "不支持的请求方式", 413: "请求过大"}
-        return page(
+            return JSONResponse({"error": message, **context}, status_code=status, headers=headers)
+        titles = {
+            400: "请求有误",
+            401: "需要令牌",
+            403: "无权访问",
+            404: "未找到",
+            405: "不支持的请求方式",
+            413: "请求过大",
+        }
+        resp = page(
             request,
             "error.html",
             status,
@@ -176,6 +307,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             message=message,
             **context,
         )
+        if headers:
+            resp.headers.update(headers)
+        return resp
 
     # ---- errors: every client mistake is a 4xx with {"error": ...}, never a 500 ----
 
@@ -183,7 +317,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def _policyqa_error(request: Request, exc: PolicyQAError) -> Response:
         extra: dict[str, Any] = {}
         if isinstance(exc, UnknownClause):
-            extra["candidates"] = data.candidates(engine, exc.candidates)
+            extra["candidates"] = data.candidates(current(), exc.candidates)
         if exc.status >= 500:
             log.error("%s %s: %s", request.method, request.url.path, exc)
         return error_page(request, exc.status, str(exc), **extra)
@@ -203,45 +337,207 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     def _internal(request: Request, exc: Exception) -> Response:
         app.state.internal_errors += 1
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         if _wants_json(request):
             return JSONResponse({"error": "内部错误"}, status_code=500)
         return HTMLResponse("<!doctype html><title>内部错误</title><p>内部错误</p>", 500)
 
+    def logged(
+        route: str, question: str, k: int | None, mode: str | None, run: Callable[[], Any]
+    ) -> Any:
+        """Run one search/ask and append it to the question log (what was asked, not who)."""
+        t0 = time.perf_counter()
+        status, count = 200, None
+        try:
+            with slots:
+                out = run()
+            count = len(out.get("results") or out.get("citations") or [])
+            return out
+        except PolicyQAError as err:
+            status = err.status
+            raise
+        finally:
+            try:
+                store.log_question(
+                    route, question, k, mode, (time.perf_counter() - t0) * 1000, count, status
+                )
+            except (sqlite3.Error, ValueError, OverflowError) as err:  # never cost an answer
+                log.warning("question log: %s", err)
+
     # ---- JSON API ----
 
-    @app.get("/healthz", tags=["api"], summary="索引状态")
+    @app.get("/healthz", tags=["api"], summary="索引状态", responses=_err(413))
     def healthz() -> dict[str, Any]:
-        return data.health(engine)
+        return data.health(current())
 
-    @app.get("/api/search", tags=["api"], summary="检索条款（同 policyqa search --json）")
+    @app.get(
+        "/api/search",
+        tags=["api"],
+        summary="检索条款（同 policyqa search --json）",
+        responses=READ_ERRORS,
+    )
     def api_search(
         q: Annotated[str, Query(description="问题或关键词")] = "",
-        k: Annotated[int, Query(description="返回条数")] = 10,
+        k: Annotated[int, Query(description="返回条数（1 到 max_k）")] = 10,
         mode: Annotated[str | None, Query(description="hybrid / bm25 / dense")] = None,
         doc: Annotated[list[str] | None, Query(description="只检索这些文件（可重复）")] = None,
     ) -> dict[str, Any]:
-        return data.search(engine, q, k=k, mode=mode, docs=doc or ())
+        eng = current()
+        return logged(
+            "search",
+            q,
+            k,
+            mode or settings.mode,
+            lambda: data.search(eng, q, k=k, mode=mode, docs=doc or ()),
+        )
 
-    @app.post("/api/ask", tags=["api"], summary="带引用的简短回答（Answer.to_dict()）")
+    @app.post(
+        "/api/ask",
+        tags=["api"],
+        summary="带引用的简短回答（Answer.to_dict()）",
+        responses=READ_ERRORS,
+    )
     def api_ask(body: Annotated[AskBody, Body()]) -> dict[str, Any]:
-        return data.ask(engine, body.question, docs=body.docs, k=body.k, details=body.details)
+        eng = current()
+        return logged(
+            "ask",
+            body.question,
+            body.k,
+            None,
+            lambda: data.ask(eng, body.question, docs=body.docs, k=body.k, details=body.details),
+        )
 
-    @app.get("/api/clauses/{clause_id:path}", tags=["api"], summary="条款及前后条")
+    @app.get(
+        "/api/clauses/{clause_id:path}",
+        tags=["api"],
+        summary="条款及前后条",
+        responses=READ_ERRORS,
+    )
     def api_clause(clause_id: str) -> dict[str, Any]:
-        return data.clause(engine, _checked_id(clause_id))
+        return data.clause(current(), _checked_id(clause_id))
 
-    @app.get("/api/lookup", tags=["api"], summary="按引用查找条款，如 两江新区实施方案第27条")
+    @app.get(
+        "/api/lookup",
+        tags=["api"],
+        summary="按引用查找条款，如 两江新区实施方案第27条",
+        responses=READ_ERRORS,
+    )
     def api_lookup(ref: Annotated[str, Query(description="条款引用")] = "") -> dict[str, Any]:
-        return data.lookup(engine, ref)
+        with slots:
+            return data.lookup(current(), ref)
 
-    @app.get("/api/documents", tags=["api"], summary="文件列表")
+    @app.get("/api/documents", tags=["api"], summary="文件列表", responses=READ_ERRORS)
     def api_documents() -> dict[str, Any]:
-        return data.documents(engine)
+        return data.documents(current())
 
-    @app.get("/api/documents/{doc_id}", tags=["api"], summary="文件信息与目录")
+    @app.get(
+        "/api/documents/{doc_id}", tags=["api"], summary="文件信息与目录", responses=READ_ERRORS
+    )
     def api_document(doc_id: str) -> dict[str, Any]:
-        return data.document(engine, doc_id)
+        return data.document(current(), doc_id)
+
+    # ---- feedback (readers) and administration (admin token) ----
+
+    @app.post(
+        "/api/feedback",
+        tags=["feedback"],
+        summary="对回答的反馈：有帮助 / 没帮助（可附意见）",
+        status_code=201,
+        response_model=FeedbackCreated,
+        responses=READ_ERRORS,
+    )
+    def api_feedback(body: Annotated[FeedbackBody, Body()]) -> FeedbackCreated:
+        fid = store.add_feedback(
+            body.question, body.answer, body.helpful, body.comment, body.clause_ids
+        )
+        return FeedbackCreated(id=fid)
+
+    @app.get(
+        "/api/feedback/export",
+        tags=["admin"],
+        summary="导出反馈为评测集 JSONL 格式（需管理令牌）",
+        dependencies=[Depends(admin_access)],
+        responses={
+            **ADMIN_ERRORS,
+            200: {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+        },
+        response_class=Response,
+    )
+    def api_feedback_export() -> Response:
+        import json
+
+        lines = [json.dumps(row, ensure_ascii=False) for row in store.export_gold()]
+        body = "".join(line + "\n" for line in lines)
+        return Response(body, media_type="application/x-ndjson; charset=utf-8")
+
+    @app.delete(
+        "/api/feedback/{feedback_id}",
+        tags=["admin"],
+        summary="删除一条反馈（需管理令牌）",
+        dependencies=[Depends(admin_access)],
+        response_model=Deleted,
+        responses=ADMIN_ERRORS,
+    )
+    def api_feedback_delete(
+        feedback_id: Annotated[int, PathParam(ge=1, le=2**62)],
+    ) -> Deleted:
+        store.delete_feedback(feedback_id)
+        return Deleted(deleted=feedback_id)
+
+    @app.post(
+        "/api/admin/reindex",
+        tags=["admin"],
+        summary="重建索引并原子替换（需管理令牌；进行中再次请求返回 409）",
+        dependencies=[Depends(admin_access)],
+        status_code=202,
+        response_model=ReindexStatus,
+        responses={**ADMIN_ERRORS, **_err(409)},
+    )
+    def api_reindex() -> ReindexStatus:
+        if not reindex_lock.acquire(blocking=False):
+            raise Conflict("索引重建已在进行，请稍后再试。")
+        app.state.reindex = ReindexStatus(state="running", started_at=time.time())
+        try:
+            threading.Thread(target=_rebuild, name="policyqa-reindex", daemon=True).start()
+        except BaseException:
+            reindex_lock.release()
+            raise
+        return app.state.reindex
+
+    @app.get(
+        "/api/admin/reindex",
+        tags=["admin"],
+        summary="索引重建状态（需管理令牌）",
+        dependencies=[Depends(admin_access)],
+        response_model=ReindexStatus,
+        responses=ADMIN_ERRORS,
+    )
+    def api_reindex_status() -> ReindexStatus:
+        return app.state.reindex
+
+    def _rebuild() -> None:
+        from ..store import build_index
+
+        started = app.state.reindex.started_at
+        try:
+            old = current()
+            build_index(settings, encoder=old.encoder, progress=False)
+            new = Engine.load(settings, encoder=old.encoder)
+            app.state.engine = new  # one attribute store: atomic for every reader
+            app.state.reindex = ReindexStatus(
+                state="done",
+                started_at=started,
+                finished_at=time.time(),
+                built_at=new.manifest.get("built_at"),
+                clauses=len(new.index.clauses),
+            )
+        except Exception as err:  # reported through the status route, the old engine stays
+            log.exception("reindex failed")
+            app.state.reindex = ReindexStatus(
+                state="failed", started_at=started, finished_at=time.time(), error=str(err)
+            )
+        finally:
+            reindex_lock.release()
 
     # ---- HTML pages ----
 
@@ -251,17 +547,18 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/clauses/{clause_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def clause_page(request: Request, clause_id: str) -> Response:
-        return page(request, "clause.html", clause=data.clause(engine, _checked_id(clause_id)))
+        return page(request, "clause.html", clause=data.clause(current(), _checked_id(clause_id)))
 
     @app.get("/lookup", response_class=HTMLResponse, include_in_schema=False)
     def lookup_page(request: Request, ref: str = "") -> Response:
         context: dict[str, Any] = {"ref": ref, "lookup_examples": LOOKUP_EXAMPLES}
         if not ref.strip():
             return page(request, "lookup.html", result=None, **context)
+        eng = current()
         try:
-            result = data.lookup(engine, ref)
+            result = data.lookup(eng, ref)
         except UnknownClause as err:
-            cands = data.candidates(engine, err.candidates)
+            cands = data.candidates(eng, err.candidates)
             return page(
                 request,
                 "lookup.html",
@@ -277,11 +574,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
     def documents_page(request: Request) -> Response:
-        return page(request, "documents.html", listing=data.documents(engine)["documents"])
+        return page(request, "documents.html", listing=data.documents(current())["documents"])
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> Response:
-        return page(request, "document.html", doc=data.document(engine, doc_id))
+        return page(request, "document.html", doc=data.document(current(), doc_id))
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs_page(request: Request) -> Response:

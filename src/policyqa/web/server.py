@@ -12,7 +12,22 @@ from ..settings import Settings
 from .app import create_app
 
 
+def _one_thread_per_search() -> None:
+    """faiss parallelises each search with OpenMP; a server parallelises across requests.
+
+    Under 50 concurrent clients per-search OpenMP teams oversubscribe the CPUs (their
+    threads spin while waiting) and throughput collapses; one thread per search avoids it.
+    """
+    try:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+    except (ImportError, AttributeError):
+        pass
+
+
 def serve(settings: Settings) -> None:
+    _one_thread_per_search()
     app = create_app(settings)  # raises PolicyQAError (e.g. IndexProblem) before listening
     print(
         f"PolicyQA 政策问答: http://{settings.host}:{settings.port}/  "
