@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -190,7 +191,8 @@ def parse_item(obj: Any, where: str, source: str) -> GoldItem:
 
 def set_name(path: Path) -> str:
     """A short stable name for a gold set: the path relative to the checkout if inside it."""
-    p = path.resolve()
+    # absolute but not resolved: a checkout reached through a symlink keeps its names
+    p = Path(os.path.abspath(path))
     for base in (ROOT, ROOT.parent):
         try:
             return str(p.relative_to(base))
