@@ -22,8 +22,6 @@ import itertools
 import json
 import os
 import shlex
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from policyqa.web.spawn import ServerFailed, serve_subprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "load.json"
@@ -50,12 +50,6 @@ QUESTIONS = [
     "科技创新中心建设",
     "生态环境保护共建",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -130,27 +124,6 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
-def start_server(port: int, index_dir: str | None, db: str) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "policyqa.cli", "serve", "--port", str(port)]
-    if index_dir:
-        cmd += ["--index-dir", index_dir]
-    env = {**os.environ, "POLICYQA_DB_PATH": db, "NO_PROXY": "127.0.0.1,localhost"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2, trust_env=False)
-            if r.status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 120 s")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=50)
@@ -162,25 +135,25 @@ def main() -> None:
     ap.add_argument("--out", default=str(RESULTS), help="results file (default %(default)s)")
     args = ap.parse_args()
 
-    port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        proc = start_server(port, args.index_dir, str(Path(tmp) / "bench.db"))
+        env = {
+            **os.environ,
+            "POLICYQA_DB_PATH": str(Path(tmp) / "bench.db"),
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        server_args = ["--index-dir", args.index_dir] if args.index_dir else []
         try:
-            base = f"http://127.0.0.1:{port}"
-            results = {}
-            for name in args.phases.split(","):
-                print(f"{name}: {args.clients} clients for {args.duration:g} s …", flush=True)
-                results[name] = asyncio.run(
-                    phase(base, name, args.clients, args.duration, args.timeout)
-                )
-                print("  " + json.dumps(results[name], ensure_ascii=False), flush=True)
-            alive = proc.poll() is None
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            with serve_subprocess(server_args, env=env, ready_timeout=120) as served:
+                results = {}
+                for name in args.phases.split(","):
+                    print(f"{name}: {args.clients} clients for {args.duration:g} s …", flush=True)
+                    results[name] = asyncio.run(
+                        phase(served.url, name, args.clients, args.duration, args.timeout)
+                    )
+                    print("  " + json.dumps(results[name], ensure_ascii=False), flush=True)
+                alive = served.proc.poll() is None
+        except ServerFailed as err:
+            raise SystemExit(str(err)) from None
 
     base_r = results.get("healthz")
     for name, r in results.items():

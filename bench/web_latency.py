@@ -16,11 +16,8 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,48 +25,20 @@ from pathlib import Path
 
 import httpx
 
+from policyqa.web.spawn import ServerFailed, serve_subprocess
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO.parent / "shared" / "eval" / "sample.jsonl"
 OUT = REPO / "bench" / "results" / "web_latency.json"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def running_server(index_dir: str | None) -> Iterator[str]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "policyqa.cli", "serve", "--port", str(port)]
-    if index_dir:
-        cmd += ["--index-dir", index_dir]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    sys.exit(f"policyqa serve exited with {proc.returncode}:\n{log.read()}")
-                try:
-                    if httpx.get(url + "/healthz", timeout=2, trust_env=False).is_success:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    sys.exit("policyqa serve did not become ready")
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    try:
+        with serve_subprocess(["--index-dir", index_dir] if index_dir else []) as served:
+            yield served.url
+    except ServerFailed as err:
+        sys.exit(str(err))
 
 
 def percentile(values: list[float], p: float) -> float:

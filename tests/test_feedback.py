@@ -6,9 +6,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -18,7 +15,8 @@ import pytest
 
 from policyqa.errors import BadInput, NotFound
 from policyqa.feedback import FeedbackStore, db_path
-from policyqa.settings import ROOT, Settings, load_settings
+from policyqa.settings import Settings, load_settings
+from policyqa.web.spawn import free_port, serve_subprocess
 
 
 def test_db_path_defaults_beside_the_index(tmp_path: Path) -> None:
@@ -85,7 +83,7 @@ def test_concurrent_writers(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- crash safety
 
 
-def _start(index_settings: Settings, db: Path, port: int, log) -> subprocess.Popen:
+def _served(index_settings: Settings, db: Path, port: int):  # noqa: ANN202
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYQA_")}
     env.update(
         POLICYQA_ENCODER=index_settings.encoder,
@@ -94,25 +92,10 @@ def _start(index_settings: Settings, db: Path, port: int, log) -> subprocess.Pop
         NO_PROXY="127.0.0.1,localhost",
         PYTHONUNBUFFERED="1",
     )
-    cmd = [sys.executable, "-m", "policyqa.cli", "serve", "--port", str(port)]
-    cmd += ["--index-dir", str(index_settings.index_dir)]
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 90
-    while True:
-        assert proc.poll() is None, "policyqa serve exited"
-        try:
-            r = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2, trust_env=False)
-            if r.status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, "policyqa serve did not start"
-        time.sleep(0.2)
+    return serve_subprocess(["--index-dir", str(index_settings.index_dir)], env=env, port=port)
 
 
 def test_acknowledged_feedback_survives_sigkill(index_settings: Settings, tmp_path: Path) -> None:
-    from tests.web.conftest import free_port
-
     db = tmp_path / "var" / "policyqa.db"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -134,33 +117,28 @@ def test_acknowledged_feedback_survives_sigkill(index_settings: Settings, tmp_pa
                         acked.append((r.json()["id"], q))
                 i += 1
 
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = _start(index_settings, db, port, log)
+    with _served(index_settings, db, port) as served:
         threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
         for t in threads:
             t.start()
         time.sleep(2.0)  # writes in flight from four clients
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+        os.kill(served.proc.pid, signal.SIGKILL)
+        served.proc.wait(timeout=10)
         stop.set()
         for t in threads:
             t.join(timeout=10)
-        assert len(acked) > 20, "too few writes before the kill to prove anything"
+    assert len(acked) > 20, "too few writes before the kill to prove anything"
 
-        # nothing checkpointed the WAL: the acknowledged rows are (at least) in the -wal file
-        proc = _start(index_settings, db, port, log)
-        try:
-            r = httpx.get(
-                url + "/api/feedback/export",
-                headers={"authorization": "Bearer crash-admin"},
-                timeout=30,
-                trust_env=False,
-            )
-            assert r.status_code == 200
-            exported = {json.loads(line)["question"] for line in r.text.splitlines()}
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+    # nothing checkpointed the WAL: the acknowledged rows are (at least) in the -wal file
+    with _served(index_settings, db, port):
+        r = httpx.get(
+            url + "/api/feedback/export",
+            headers={"authorization": "Bearer crash-admin"},
+            timeout=30,
+            trust_env=False,
+        )
+        assert r.status_code == 200
+        exported = {json.loads(line)["question"] for line in r.text.splitlines()}
     stored = {
         row[0]: row[1]
         for row in sqlite3.connect(str(db)).execute("SELECT id, question FROM feedback")

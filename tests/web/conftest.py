@@ -8,10 +8,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +21,7 @@ import uvicorn
 from policyqa.engine import Engine
 from policyqa.settings import Settings
 from policyqa.web.app import create_app
+from policyqa.web.spawn import ServerFailed, free_port, serve_subprocess
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,12 +33,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -95,51 +86,15 @@ def _child_env(index_settings: Settings) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def server_url(index_settings: Settings) -> Iterator[str]:
     """``policyqa serve`` as a subprocess; stopped at the end whatever happens."""
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "policyqa.cli",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--index-dir",
-        str(index_settings.index_dir),
-    ]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=_child_env(index_settings)
-        )
-
-        def output() -> str:
-            log.flush()
-            log.seek(0)
-            return log.read()
-
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"policyqa serve exited with {proc.returncode}:\n{output()}")
-                try:
-                    if httpx.get(url + "/healthz", timeout=2, trust_env=False).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"policyqa serve did not become ready:\n{output()}")
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    try:
+        with serve_subprocess(
+            ["--index-dir", str(index_settings.index_dir)],
+            env=_child_env(index_settings),
+            ready_timeout=60,
+        ) as served:
+            yield served.url
+    except ServerFailed as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
