@@ -117,20 +117,17 @@ class Engine:
     ) -> list[Hit]:
         """The clauses a question names by position, most relevant first, then the rest."""
         doc_ranking = self.retriever.search(query, len(self.index.clauses), mode, [scope[0].doc_id])
-        found = {h.clause.clause_id: h for h in doc_ranking}
-        ids = {c.clause_id for c in scope}
-        scope = sorted(scope, key=lambda c: (c.clause_id not in found, c.ordinal))
-        scope.sort(
-            key=lambda c: (
-                doc_ranking.index(found[c.clause_id]) if c.clause_id in found else len(doc_ranking)
-            )
-        )
+        found = {h.clause.clause_id: (i, h) for i, h in enumerate(doc_ranking)}
+        unranked = (len(doc_ranking), None)
+        scope = sorted(scope, key=lambda c: (found.get(c.clause_id, unranked)[0], c.ordinal))
         first = []
         for c in scope:
-            h = found.get(c.clause_id)
-            first.append(
-                Hit(c, 1.0 + (h.score if h else 0.0), h and h.bm25_rank, h and h.dense_rank, exact)
-            )
+            h = found.get(c.clause_id, unranked)[1]
+            if h is None:
+                first.append(Hit(c, 1.0, exact=exact))
+            else:
+                first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact))
+        ids = {c.clause_id for c in scope}
         return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
 
     def _search_named(self, query: str, k: int, mode: str, docs: Sequence[str] | None) -> list[Hit]:
