@@ -109,3 +109,12 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+def json_error(r: httpx.Response, status: int) -> dict:
+    """Assert an error response: the status, a JSON body, a non-empty ``error`` message."""
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert isinstance(body.get("error"), str) and body["error"]
+    return body

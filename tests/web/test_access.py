@@ -22,19 +22,11 @@ from policyqa.settings import Settings
 from policyqa.store import build_index
 from policyqa.web.app import create_app
 
-from .conftest import serve_in_thread
+from .conftest import json_error, serve_in_thread
 
 ADMIN = "adm-7f3c-secret"
 READER = "read-91b2-secret"
 EXAMPLE = "两江新区推进西部陆海新通道建设由哪个部门牵头？"
-
-
-def _error(r: httpx.Response, status: int) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert isinstance(body.get("error"), str) and body["error"]
-    return body
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +81,7 @@ def test_admin_routes_are_disabled_without_a_configured_token(
         _bearer("anything"),
         {"x-policyqa-token": "x"},
     ):
-        body = _error(client.request(method, path, headers=headers), 403)
+        body = json_error(client.request(method, path, headers=headers), 403)
         assert "POLICYQA_ADMIN_TOKEN" in body["error"]
 
 
@@ -122,7 +114,7 @@ def test_admin_routes_need_the_admin_token(admin: httpx.Client, method: str, pat
         {"authorization": "Bearer 密钥".encode()},  # non-ASCII must not crash compare_digest
     ):
         r = admin.request(method, path, headers=headers)
-        _error(r, 401)
+        json_error(r, 401)
         assert r.headers["www-authenticate"] == "Bearer"
 
 
@@ -158,9 +150,9 @@ def test_feedback_round_trip_and_export(admin: httpx.Client, admin_app) -> None:
     # X-PolicyQA-Token works as well as Authorization: Bearer
     r = admin.delete(f"/api/feedback/{second}", headers={"x-policyqa-token": ADMIN})
     assert r.status_code == 200 and r.json() == {"deleted": second}
-    _error(admin.delete(f"/api/feedback/{second}", headers=_bearer(ADMIN)), 404)
-    _error(admin.delete("/api/feedback/abc", headers=_bearer(ADMIN)), 422)
-    _error(admin.delete("/api/feedback/0", headers=_bearer(ADMIN)), 422)
+    json_error(admin.delete(f"/api/feedback/{second}", headers=_bearer(ADMIN)), 404)
+    json_error(admin.delete("/api/feedback/abc", headers=_bearer(ADMIN)), 422)
+    json_error(admin.delete("/api/feedback/0", headers=_bearer(ADMIN)), 422)
     ids = [f["id"] for f in admin_app.state.store.feedback()]
     assert first in ids and second not in ids
 
@@ -182,7 +174,7 @@ def test_feedback_round_trip_and_export(admin: httpx.Client, admin_app) -> None:
     ],
 )
 def test_bad_feedback_is_refused(admin: httpx.Client, body: dict, status: int) -> None:
-    _error(admin.post("/api/feedback", json=body), status)
+    json_error(admin.post("/api/feedback", json=body), status)
 
 
 def test_question_log_has_no_secrets(admin: httpx.Client, admin_app) -> None:
@@ -221,9 +213,9 @@ def test_question_log_has_no_secrets(admin: httpx.Client, admin_app) -> None:
 )
 def test_read_token_guards_the_api(guarded: httpx.Client, method: str, path: str, kwargs) -> None:
     r = guarded.request(method, path, **kwargs)
-    _error(r, 401)
+    json_error(r, 401)
     assert r.headers["www-authenticate"] == "Bearer"
-    _error(guarded.request(method, path, headers=_bearer("nope"), **kwargs), 401)
+    json_error(guarded.request(method, path, headers=_bearer("nope"), **kwargs), 401)
     for headers in (_bearer(READER), {"x-policyqa-token": READER}, _bearer(ADMIN)):
         r = guarded.request(method, path, headers=headers, **kwargs)
         assert r.status_code in (200, 201), r.text
@@ -242,7 +234,7 @@ def test_healthz_stays_open_with_a_read_token(guarded: httpx.Client) -> None:
 
 
 def test_reader_is_not_admin(guarded: httpx.Client) -> None:
-    _error(guarded.get("/api/feedback/export", headers=_bearer(READER)), 401)
+    json_error(guarded.get("/api/feedback/export", headers=_bearer(READER)), 401)
     assert guarded.get("/api/feedback/export", headers=_bearer(ADMIN)).status_code == 200
 
 
@@ -276,10 +268,10 @@ def test_reindex_swaps_the_engine_and_refuses_a_second_run(
     app = create_app(hashed, store=FeedbackStore(tmp_path / "db" / "policyqa.db"))
     old = app.state.engine
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as c:
-        _error(c.post("/api/admin/reindex"), 401)
+        json_error(c.post("/api/admin/reindex"), 401)
         r = c.post("/api/admin/reindex", headers=_bearer(ADMIN))
         assert r.status_code == 202 and r.json()["state"] == "running"
-        _error(c.post("/api/admin/reindex", headers=_bearer(ADMIN)), 409)
+        json_error(c.post("/api/admin/reindex", headers=_bearer(ADMIN)), 409)
         # searches keep working on the old engine while the rebuild runs
         r = c.get("/api/search", params={"q": "两江新区实施方案第27条", "k": 1})
         assert r.json()["results"][0]["clause_id"] == "liangjiang-2023:27"

@@ -19,16 +19,10 @@ from policyqa.errors import IndexProblem
 from policyqa.settings import Settings
 from policyqa.web.app import MAX_BODY_BYTES, create_app
 
+from .conftest import json_error
+
 EXAMPLE = "两江新区推进西部陆海新通道建设由哪个部门牵头？"
 LJ27 = "liangjiang-2023:27"
-
-
-def _error(r: httpx.Response, status: int) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert isinstance(body.get("error"), str) and body["error"]
-    return body
 
 
 # ---------------------------------------------------------------- health and search
@@ -144,7 +138,7 @@ def test_clause_with_neighbours(client: httpx.Client, engine: Engine) -> None:
 
 
 def test_unknown_clause_is_404_with_candidates(client: httpx.Client) -> None:
-    body = _error(client.get("/api/clauses/liangjiang-2023:999"), 404)
+    body = json_error(client.get("/api/clauses/liangjiang-2023:999"), 404)
     assert body["candidates"]
     assert all(c["clause_id"].startswith("liangjiang-2023:") for c in body["candidates"])
 
@@ -173,7 +167,7 @@ def test_lookup_chapter_and_section(client: httpx.Client) -> None:
 
 
 def test_lookup_unknown_reference_gives_candidates(client: httpx.Client) -> None:
-    body = _error(client.get("/api/lookup", params={"ref": "两江新区实施方案第99条"}), 404)
+    body = json_error(client.get("/api/lookup", params={"ref": "两江新区实施方案第99条"}), 404)
     ids = [c["clause_id"] for c in body["candidates"]]
     assert ids and all(i.startswith("liangjiang-2023:") for i in ids)
     assert "两江新区实施方案第99条" in body["error"]
@@ -229,7 +223,7 @@ LONG = "问" * 501
     ],
 )
 def test_bad_get_requests(client: httpx.Client, path: str, params: dict, status: int) -> None:
-    _error(client.get(path, params=params), status)
+    json_error(client.get(path, params=params), status)
 
 
 @pytest.mark.parametrize(
@@ -256,7 +250,7 @@ def test_bad_get_requests(client: httpx.Client, path: str, params: dict, status:
 )
 def test_bad_ask_bodies(client: httpx.Client, content: str, status: int) -> None:
     r = client.post("/api/ask", content=content, headers={"content-type": "application/json"})
-    _error(r, status)
+    json_error(r, status)
 
 
 def test_ask_needs_json(client: httpx.Client) -> None:
@@ -267,14 +261,16 @@ def test_ask_needs_json(client: httpx.Client) -> None:
 
 def test_body_size_is_bounded(client: httpx.Client) -> None:
     big = json.dumps({"question": "通道", "pad": "x" * (MAX_BODY_BYTES + 10)})
-    _error(client.post("/api/ask", content=big, headers={"content-type": "application/json"}), 413)
+    json_error(
+        client.post("/api/ask", content=big, headers={"content-type": "application/json"}), 413
+    )
 
     def chunks():  # no content-length: the limit still applies while streaming
         for _ in range(20):
             yield b"x" * 8192
 
     r = client.post("/api/ask", content=chunks(), headers={"content-type": "application/json"})
-    _error(r, 413)
+    json_error(r, 413)
 
 
 @settings(
