@@ -137,13 +137,8 @@ def _sections(source: SourceText) -> list[Clause]:
     while i < len(body):
         p = body[i]
         if _is_table_cell(source.raw, p) and i > 0:
-            i = _table(b, source.raw, body, i, l1, l2)
-            para_no = sum(
-                1
-                for c in b.clauses
-                if c.kind in ("lead", "paragraph")
-                and c.heading_path == tuple(h for _, h in (lv for lv in (l1, l2) if lv))
-            )
+            i, took_title = _table(b, source.raw, body, i, l1, l2)
+            para_no -= took_title  # the paragraph before the cells was the table's title
             continue
         i += 1
         if (m := _L1.match(p.text)) and len(p.text) <= _MAX_HEADING:
@@ -215,11 +210,16 @@ def _table(
     i: int,
     l1: tuple[int, str] | None,
     l2: tuple[int, str] | None,
-) -> int:
-    """Turn an indicator table (one cell per line) into one clause per row; return next i."""
+) -> tuple[int, bool]:
+    """Turn an indicator table (one cell per line) into one clause per row.
+
+    Returns the index after the table and whether the preceding paragraph was taken as
+    the table's title.
+    """
     title_para = b.clauses[-1] if b.clauses else None
     title = title_para.text if title_para and len(title_para.text) <= 60 else ""
-    if title and title_para and title_para.kind in ("paragraph", "lead"):
+    took_title = bool(title and title_para and title_para.kind in ("paragraph", "lead"))
+    if took_title:
         b.clauses.pop()  # the table's title was taken for a paragraph
     cells: list[Para] = []
     while i < len(body) and (
@@ -271,7 +271,7 @@ def _table(
     if note:  # the table's footnote: shown with the table, not retrieved on its own
         b.add("table.note", "note", "注", where, heads, note, path=(0, 0))
         i += 1
-    return i
+    return i, took_title
 
 
 def _rows(raw: str, cells: list[Para], ncols: int) -> list[list[Para]]:
