@@ -7,7 +7,7 @@ many things still surfaces when one of its sentences answers the question.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -48,17 +48,24 @@ class HybridRetriever:
         assert self.encoder is not None
         return self.encoder.encode_queries([query])[0]
 
-    def _clause_ranking(self, rows: list[tuple[int, float]], allowed: set[str] | None) -> list[str]:
-        """Chunk rows -> clause ids, best part first, each clause once, filtered by document."""
+    def _distinct_clauses(
+        self, clause_ids: Iterable[str], allowed: set[str] | None, depth: int | None = None
+    ) -> list[str]:
+        """Each clause once, in first-seen order, only from ``allowed`` documents."""
         out: list[str] = []
         seen: set[str] = set()
-        for row, _ in rows:
-            cid = self._chunk_clause[row]
+        for cid in clause_ids:
             if cid in seen or (allowed is not None and self._clause[cid].doc_id not in allowed):
                 continue
             seen.add(cid)
             out.append(cid)
+            if depth is not None and len(out) >= depth:
+                break
         return out
+
+    def _clause_ranking(self, rows: list[tuple[int, float]], allowed: set[str] | None) -> list[str]:
+        """Chunk rows -> clause ids, best part first, each clause once, filtered by document."""
+        return self._distinct_clauses((self._chunk_clause[row] for row, _ in rows), allowed)
 
     def bm25_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
         rows = self.index.bm25.search(self.index.tokenizer.tokenize(query), depth)
@@ -79,17 +86,8 @@ class HybridRetriever:
         self, vector: np.ndarray, allowed: set[str] | None, depth: int
     ) -> list[str]:
         """Clauses ordered by their best sentence's similarity to the question."""
-        out: list[str] = []
-        seen: set[str] = set()
-        for row in np.argsort(-(self._sentence_matrix @ vector)):
-            cid = self._sentence_clause[row]
-            if cid in seen or (allowed is not None and self._clause[cid].doc_id not in allowed):
-                continue
-            seen.add(cid)
-            out.append(cid)
-            if len(out) >= depth:
-                break
-        return out
+        order = np.argsort(-(self._sentence_matrix @ vector))
+        return self._distinct_clauses((self._sentence_clause[row] for row in order), allowed, depth)
 
     def search(
         self, query: str, k: int, mode: str = "hybrid", docs: Sequence[str] | None = None
