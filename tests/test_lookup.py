@@ -74,3 +74,18 @@ def test_documents_named_in_questions(engine: Engine) -> None:
     assert m.doc_ids == ["action-2026"] and m.without_names(
         "按2026—2030年行动方案，6G什么时候商用？"
     ) == ("按 6G什么时候商用？")
+
+
+@pytest.mark.parametrize(
+    ("question", "rest"),
+    [
+        ("重庆2023—2027这一轮方案打算把差距收窄到什么程度？", "重庆 打算把差距收窄到什么程度？"),
+        ("6G什么时候商用？2026—2030年方案怎么说？", "6G什么时候商用？ 怎么说？"),
+        # content words after a name stay in the question
+        ("两江新区规划建设哪些项目", "规划建设哪些项目"),
+    ],
+)
+def test_generic_words_after_a_name_go_with_it(engine: Engine, question: str, rest: str) -> None:
+    mentions = document_mentions(question, engine.documents)
+    assert len(mentions.doc_ids) == 1
+    assert mentions.without_names(question) == rest

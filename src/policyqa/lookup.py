@@ -17,6 +17,8 @@ _NUM = r"([0-9０-９]{1,3}|[零〇一二两三四五六七八九十百]{1,5})"
 _ARTICLE = re.compile(rf"第\s*{_NUM}\s*条|\barticle\s*([0-9]{{1,3}})\b", re.IGNORECASE)
 _CHAPTER = re.compile(rf"第\s*{_NUM}\s*章")
 _SECTION = re.compile(rf"第\s*{_NUM}\s*节")
+# words that may follow a document's name or alias without adding to the question
+_NAME_TAIL = re.compile(r"年?(?:这一轮|这轮|这份)?(?:行动方案|实施方案|方案)?")
 _PARAGRAPH = re.compile(rf"第\s*{_NUM}\s*段")
 _ITEM = re.compile(rf"第\s*{_NUM}\s*项")
 _PART = re.compile(r"([一二三四五六七八九十]{1,3})（([一二三四五六七八九十]{1,3})）")
@@ -88,6 +90,9 @@ def document_mentions(text: str, documents: list[Document]) -> Mentions:
         while start >= 0:
             end = start + len(name)
             if not any(used[start:end]):
+                # "2023—2027年方案": the generic words after a name belong to the name
+                if tail := _NAME_TAIL.match(lowered, end):
+                    end = tail.end() if not any(used[end : tail.end()]) else end
                 used[start:end] = [True] * (end - start)
                 return start, end
             start = lowered.find(name.lower(), start + 1)
