@@ -27,6 +27,27 @@ class BM25Index:
     def load(cls, path: Path, size: int) -> BM25Index:
         return cls(bm25s.BM25.load(str(path)), size)
 
+    @property
+    def vocabulary(self) -> set[str]:
+        return set(self._model.vocab_dict)
+
+    def concept_scores(self, concepts: list[tuple[str, ...]], tokens: list[str]) -> np.ndarray:
+        """Each row's score: per concept the best of its alternative terms, plus ``tokens``.
+
+        Taking the best alternative (not the sum) lets each concept count once, however
+        many ways the dictionary translates it.
+        """
+        total = np.zeros(self.size, dtype=np.float32)
+        vocab = self._model.vocab_dict
+        for terms in concepts:
+            known = [t for t in terms if t in vocab]
+            if known:
+                total += np.max([self._model.get_scores([t]) for t in known], axis=0)
+        known = [t for t in tokens if t in vocab]
+        if known:
+            total += self._model.get_scores(known)
+        return total
+
     def search(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Row ids and scores of the best ``k`` rows with a positive score."""
         known = [t for t in tokens if t in self._model.vocab_dict]

@@ -336,6 +336,7 @@ def evaluate(
             rels = relevance(texts, it.gold)
             want = [docs[d] for d in it.doc]
             row: dict[str, Any] = {"id": it.id, "set": it.source, "type": it.type}
+            row["lang"] = it.lang
             row["docs"] = sorted(set(want))
             for k in ks:
                 if it.type == "cross_document":
@@ -381,6 +382,10 @@ def evaluate(
                 t: _group([r for r in rows if r["type"] == t], metric_names)
                 for t in TYPES
                 if any(r["type"] == t for r in rows)
+            },
+            "by_lang": {
+                lang: _group([r for r in rows if r["lang"] == lang], metric_names)
+                for lang in sorted({r["lang"] for r in rows})
             },
             "by_doc": {
                 d.doc_id: _group([r for r in rows if d.doc_id in r["docs"]], metric_names)
@@ -452,6 +457,7 @@ def evaluate(
             "candidates": s.candidates,
             "bm25_k1": manifest.get("bm25", {}).get("k1", s.bm25_k1),
             "bm25_b": manifest.get("bm25", {}).get("b", s.bm25_b),
+            "crosslingual_cut": s.crosslingual_cut,
         },
         "counts": {
             "items": len(items),
@@ -599,7 +605,7 @@ def render_text(report: dict[str, Any], delta: dict[str, dict[str, float]] | Non
     if len(report["sets"]) > 1:
         for s in report["sets"]:
             lines += ["", *_table(s["name"], {m: r[m]["by_set"][s["name"]] for m in modes}, ks)]
-    for section, title in (("by_type", "type"), ("by_doc", "document")):
+    for section, title in (("by_type", "type"), ("by_lang", "language"), ("by_doc", "document")):
         keys = list(dict.fromkeys(k for m in modes for k in r[m][section]))
         lines += ["", f"hit@5 / mrr@10 by {title}"]
         width = max(len(k) for k in keys) + 1

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .crosslingual import is_english
 from .encoders import Encoder
 from .fusion import ranks, rrf
 from .sentences import sentences
@@ -29,6 +30,7 @@ class HybridRetriever:
         self.settings = settings
         self._clause = {c.clause_id: c for c in index.clauses}
         self._chunk_clause = [ch.clause_id for ch in index.chunks]
+        self._chunk_doc = np.array([self._clause[ch.clause_id].doc_id for ch in index.chunks])
         # one question is often searched several times (per document, for answers): embed once
         self._query_vector = lru_cache(maxsize=256)(self._embed_query)
         rows = [
@@ -67,9 +69,31 @@ class HybridRetriever:
         """Chunk rows -> clause ids, best part first, each clause once, filtered by document."""
         return self._distinct_clauses((self._chunk_clause[row] for row, _ in rows), allowed)
 
-    def bm25_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
+    def bm25_ranking(
+        self, query: str, allowed: set[str] | None, depth: int, cut: float = 0.0
+    ) -> list[str]:
+        """Clauses by BM25; an English question is matched through its translated terms,
+        keeping only clauses that score at least ``cut`` times the best one."""
+        if is_english(query):
+            return self._translated_ranking(query, allowed, depth, cut)
         rows = self.index.bm25.search(self.index.tokenizer.tokenize(query), depth)
         return self._clause_ranking(rows, allowed)
+
+    def _translated_ranking(
+        self, query: str, allowed: set[str] | None, depth: int, cut: float
+    ) -> list[str]:
+        translation = self.index.lexicon.translate(query)
+        scores = self.index.bm25.concept_scores(
+            [terms for _, terms in translation.concepts],
+            self.index.tokenizer.tokenize(" ".join(translation.untranslated)),
+        )
+        if allowed is not None:
+            scores[~np.isin(self._chunk_doc, list(allowed))] = 0.0
+        order = np.argsort(-scores, kind="stable")
+        floor = float(scores[order[0]]) * cut if len(order) else 0.0
+        # a dictionary gives every word several senses: weak partial matches are mostly noise
+        rows = [(int(r), float(scores[r])) for r in order if scores[r] > 0 and scores[r] >= floor]
+        return self._clause_ranking(rows, allowed)[:depth]
 
     def dense_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
         if self.encoder is None:
@@ -96,7 +120,8 @@ class HybridRetriever:
         allowed = set(docs) if docs else None
         # with a document filter, rank everything so filtered-out rows cannot starve the list
         depth = len(self.index.chunks) if allowed else max(self.settings.candidates, k * 2)
-        bm25 = self.bm25_ranking(query, allowed, depth) if mode in ("hybrid", "bm25") else []
+        cut = self.settings.crosslingual_cut if mode == "hybrid" else 0.0
+        bm25 = self.bm25_ranking(query, allowed, depth, cut) if mode in ("hybrid", "bm25") else []
         dense = self.dense_ranking(query, allowed, depth) if mode in ("hybrid", "dense") else []
         if mode == "hybrid":
             bm25, dense = (

@@ -41,6 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bm25_k1", 1.2, "BM25 k1"),
     Setting("bm25_b", 0.75, "BM25 b"),
     Setting("candidates", 50, "hits taken from each retriever before fusion"),
+    Setting(
+        "crosslingual_cut",
+        0.5,
+        "hybrid search: an English question's translated BM25 list keeps clauses scoring "
+        "at least this share of its best (0 keeps all)",
+    ),
     Setting("max_question_chars", 500, "longest question accepted"),
     Setting("max_k", 50, "largest k accepted"),
     Setting("llm_base_url", "", "OpenAI-compatible endpoint for the optional language model"),
@@ -73,6 +79,7 @@ class Settings:
     bm25_k1: float
     bm25_b: float
     candidates: int
+    crosslingual_cut: float
     max_question_chars: int
     max_k: int
     llm_base_url: str
@@ -118,6 +125,8 @@ def _validated(s: Settings) -> Settings:
     for name in ("rrf_k", "candidates", "max_question_chars", "max_k"):
         if getattr(s, name) < 1:
             raise ConfigError(f"{name} must be at least 1, got {getattr(s, name)}")
+    if not 0 <= s.crosslingual_cut <= 1:
+        raise ConfigError(f"crosslingual_cut must be between 0 and 1, got {s.crosslingual_cut}")
     if not 0 < s.port < 65536:
         raise ConfigError(f"port {s.port} is out of range")
     return s

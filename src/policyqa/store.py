@@ -5,6 +5,7 @@ Layout::
     index/current -> builds/<stamp>     symlink swapped atomically when a build completes
     index/builds/<stamp>/manifest.json  what was built, from what, with file checksums
     index/builds/<stamp>/clauses.jsonl, chunks.jsonl, terms.txt, dense.faiss, bm25/
+    index/builds/<stamp>/lexicon.json   English -> corpus terms, for English questions
     index/cache/<encoder>.npz           passage embeddings by text hash, reused across builds
 """
 
@@ -27,6 +28,7 @@ from . import __version__
 from .bm25_index import BM25Index
 from .chunking import CHUNKER_VERSION, chunk_document, split_clause
 from .corpus import corpus_checksum, load_documents, load_source
+from .crosslingual import LEXICON_FILE, Lexicon, build_lexicon, dictionary_version
 from .dense_index import DenseIndex
 from .encoders import Encoder, encoder_name, make_encoder
 from .errors import IndexProblem
@@ -37,7 +39,7 @@ from .types import Chunk, Clause, Document
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 EMBED_RECIPE = "1"  # bump when the text given to the encoder changes
 _BATCH = 16
 REBUILD_HINT = "run `policyqa index` to rebuild it"
@@ -54,6 +56,7 @@ class LoadedIndex:
     bm25: BM25Index
     dense: DenseIndex
     sentence_vectors: dict[str, np.ndarray]
+    lexicon: Lexicon
 
 
 def passage_text(document: Document, clause: Clause, chunk: Chunk) -> str:
@@ -153,6 +156,7 @@ def build_index(
         )
         for ch in chunks
     ]
+    lexicon = Lexicon(build_lexicon({t for row in tokens for t in row}))
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
@@ -169,6 +173,7 @@ def build_index(
     np.save(work / "sentences.npy", sentence_vectors)
     DenseIndex.build(vectors).save(work / "dense.faiss")
     BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b).save(work / "bm25")
+    lexicon.save(work / LEXICON_FILE)
     manifest = {
         "format": INDEX_FORMAT,
         "package_version": __version__,
@@ -176,6 +181,7 @@ def build_index(
         "embed_recipe": EMBED_RECIPE,
         "encoder": {"name": encoder.name, "dim": encoder.dim},
         "bm25": {"k1": settings.bm25_k1, "b": settings.bm25_b, "library": "bm25s"},
+        "lexicon": dictionary_version(),
         "corpus_checksum": corpus_checksum(corpus_dir, documents),
         "counts": {
             "documents": len(documents),
@@ -183,6 +189,7 @@ def build_index(
             "chunks": len(chunks),
             "terms": len(tokenizer.terms),
             "sentences": len(sentence_texts),
+            "lexicon_entries": len(lexicon),
         },
         "dropped_duplicates": dropped,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -285,10 +292,20 @@ def load_index(settings: Settings) -> LoadedIndex:
             for line in (path / "sentences.jsonl").read_text(encoding="utf-8").splitlines()
         ]
         sentence_vectors = dict(zip(sentence_texts, np.load(path / "sentences.npy"), strict=True))
+        lexicon = Lexicon.load(path / LEXICON_FILE, bm25.vocabulary)
     except Exception as err:  # noqa: BLE001 - any decoding failure means a damaged index
         raise IndexProblem(f"index in {path} cannot be read ({err}): {REBUILD_HINT}") from None
     if dense.size != len(chunks):
         raise IndexProblem(f"index in {path} is inconsistent: {REBUILD_HINT}")
     return LoadedIndex(
-        path, manifest, documents, clauses, chunks, tokenizer, bm25, dense, sentence_vectors
+        path,
+        manifest,
+        documents,
+        clauses,
+        chunks,
+        tokenizer,
+        bm25,
+        dense,
+        sentence_vectors,
+        lexicon,
     )

