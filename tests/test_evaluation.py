@@ -243,6 +243,8 @@ def test_eval_command_writes_report_and_history(tmp_path, index_settings, monkey
     for key in ("hit@1", "hit@5", "hit@10", "recall@5", "mrr@10", "ndcg@10", "chars@5"):
         assert overall[key] is not None
     assert overall["chars@5"] > 0
+    by_lang = report["retrieval"]["hybrid"]["by_lang"]
+    assert {lang: g["n"] for lang, g in by_lang.items()} == {"en": 1, "zh": 3}
     assert report["answers"]["by_type"]["unanswerable"]["n"] == 1
     page = (out / "report.html").read_text(encoding="utf-8")
     for png in ev_plots():

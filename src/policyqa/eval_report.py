@@ -199,6 +199,8 @@ def render_html(report: dict[str, Any], plots: dict[str, str]) -> str:
         "<h2>By question type</h2>",
         _breakdown(report, "by_type", "type"),
         f"<img src='{plots['hit_by_type']}' alt='hit at 5 per question type'>",
+        "<h2>By question language</h2>",
+        _breakdown(report, "by_lang", "language"),
         "<h2>By document</h2>",
         _breakdown(report, "by_doc", "document"),
         "<h2>Rank of the first gold passage</h2>",
