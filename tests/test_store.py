@@ -102,3 +102,22 @@ def test_embeddings_are_cached_by_text(hashed: Settings) -> None:
     build_index(hashed, encoder=HashEncoder(), progress=False)
     assert cache[0].stat().st_mtime_ns == stamp  # nothing new to embed, cache untouched
     assert json.loads((current_build(hashed.index_dir) / "manifest.json").read_text())["counts"]
+
+
+def test_quiet_index_prints_only_its_summary(hashed: Settings) -> None:
+    env = {
+        **os.environ,
+        "POLICYQA_INDEX_DIR": str(hashed.index_dir),
+        "POLICYQA_CORPUS_DIR": str(hashed.corpus_dir),
+        "POLICYQA_ENCODER": "hash",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "policyqa.cli", "index", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "DEBUG" not in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout.strip().splitlines()[-1].startswith("indexed 5 documents")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import bm25s
 import numpy as np
+
+# bm25s sets its own logger to DEBUG, which prints "Building index from tokens" on every build
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class BM25Index:
