@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from policyqa.answer import NOT_FOUND, compose_answer
 from policyqa.answer_kinds import classify, cross_documents, years
 from policyqa.verify import Segment, verify_segments
@@ -77,6 +79,24 @@ def test_english_question_same_answer(engine):
     )
     assert not a.abstained
     assert "自贸办" in a.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        (
+            "What annual technology-contract turnover does Chongqing's 2023–2027 action plan "
+            "aim for?",
+            "1100亿元",
+        ),
+        ("What share of GDP should Liangjiang New Area's R&D spending reach by 2027?", "5.5%"),
+    ],
+)
+def test_english_question_quotes_the_sentence_with_its_words(engine, question, figure):
+    # the translated words pick the sentence; the encoder alone picked a neighbour
+    a = engine.ask(question)
+    assert not a.abstained
+    assert figure in _squash(a.answer)
 
 
 def test_unanswerable_abstains(engine):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import answer_kinds as ak
+from .crosslingual import is_english
 from .sentences import sentences
 from .types import Answer, Citation, Clause, Hit
 from .verify import Segment, squash, verify_segments
@@ -152,7 +153,7 @@ class _Context:
         self.question = question
         self.hits = hits
         self.engine = engine
-        self.english = ak.is_english(question)
+        self.english = is_english(question)
         tok = engine.index.tokenizer.tokenize if engine is not None else _char_bigrams
         self.tokenize = tok
         names = set()
@@ -161,6 +162,11 @@ class _Context:
                 names.update([d.title, *d.short_names, *d.aliases])
         q_tokens = [t for t in dict.fromkeys(tok(question)) if t not in names]
         self.tokens = q_tokens
+        # an English question's words, translated into the corpus's terms (see crosslingual)
+        self.concepts: list[tuple[str, ...]] = []
+        if self.english and engine is not None:
+            translation = engine.index.lexicon.translate(question)
+            self.concepts = [terms for _, terms in translation.concepts]
         self._qvec: np.ndarray | None = None
         self._svec: dict[str, np.ndarray] = {}
 
@@ -225,6 +231,15 @@ class _Context:
             return 0.0
         total = sum(self.weight(t) for t in toks)
         return sum(self.weight(t) for t in toks if t in text) / total
+
+    def concept_overlap(self, text: str) -> float:
+        """Share of an English question's concepts (weighted by rarity) that ``text`` has in
+        one of their translations."""
+        if not self.concepts:
+            return 0.0
+        weights = [min(self.weight(t) for t in terms) for terms in self.concepts]
+        found = [any(t in text for t in terms) for terms in self.concepts]
+        return sum(w for w, f in zip(weights, found, strict=True) if f) / sum(weights)
 
     def missing_topic_words(self, corpus_text: str) -> list[str]:
         return [
@@ -292,7 +307,12 @@ def score_sentences(
     sims = ctx.sentence_cos([s for _, s, _ in cands])
     lo = 0.75 if ctx.english else 0.82
     dense = [max(0.0, (x - lo) / (0.95 - lo)) for x in sims]
-    if ctx.english or not (tokens if tokens is not None else ctx.tokens):
+    if ctx.english and ctx.concepts:
+        base = [
+            0.6 * ctx.concept_overlap(s) + 0.4 * d
+            for (_, s, _), d in zip(cands, dense, strict=True)
+        ]
+    elif ctx.english or not (tokens if tokens is not None else ctx.tokens):
         base = dense
     else:
         base = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .crosslingual import is_english
 from .types import Document, Hit
 
 LEAD = "lead_department"
@@ -36,12 +37,6 @@ _NUMERIC_EN = re.compile(
 )
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 _ROUNDS = re.compile(r"(?:两轮|两个|两份|前后)[^，。？]{0,6}(行动方案|规划)")
-
-
-def is_english(question: str) -> bool:
-    han = len(re.findall(r"[\u4e00-\u9fff]", question))
-    latin = len(re.findall(r"[A-Za-z]", question))
-    return latin > 2 * han
 
 
 def years(question: str) -> list[str]:
