@@ -99,6 +99,17 @@ def test_english_question_quotes_the_sentence_with_its_words(engine, question, f
     assert figure in _squash(a.answer)
 
 
+def test_english_question_about_a_code_quotes_it(engine):
+    a = engine.ask("What does the Liangjiang plan say about 5G?")
+    assert not a.abstained and "5G" in a.answer
+
+
+@pytest.mark.parametrize("question", ["What is it?", "Tell me about it.", "What?"])
+def test_english_question_words_alone_get_not_found(engine, question):
+    a = engine.ask(question)
+    assert a.abstained and a.answer == NOT_FOUND
+
+
 def test_unanswerable_abstains(engine):
     for q in ("重庆主城区出租车的起步价是多少？", "重庆居民用水阶梯水价每吨多少钱？"):
         a = engine.ask(q)

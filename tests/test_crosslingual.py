@@ -55,6 +55,12 @@ def test_question_becomes_concepts(engine: Engine) -> None:
     assert not {"how", "is", "supposed", "to", "by"} & set(concepts)
 
 
+def test_codes_and_figures_stay_whole_and_untranslated(engine: Engine) -> None:
+    translation = engine.index.lexicon.translate("R&D at 2.3% and 5G by 2030 in IPv6 zones?")
+    assert translation.untranslated[:5] == ["r&d", "2.3%", "5g", "2030", "ipv6"]
+    assert not any("五" in terms or "二" in terms for _, terms in translation.concepts)
+
+
 @pytest.mark.parametrize(
     ("question", "gold"),
     [

@@ -164,9 +164,14 @@ class _Context:
         self.tokens = q_tokens
         # an English question's words, translated into the corpus's terms (see crosslingual)
         self.concepts: list[tuple[str, ...]] = []
+        self.untranslated: list[str] = []
         if self.english and engine is not None:
             translation = engine.index.lexicon.translate(question)
-            self.concepts = [terms for _, terms in translation.concepts]
+            self.untranslated = translation.untranslated
+            # names and figures the corpus spells the same way (5G, RCEP, 2030) count too
+            said = {t for t in tok(" ".join(self.untranslated)) if len(t) > 1}
+            kept = engine.index.bm25.vocabulary & said
+            self.concepts = [terms for _, terms in translation.concepts] + [(t,) for t in kept]
         self._qvec: np.ndarray | None = None
         self._svec: dict[str, np.ndarray] = {}
 
@@ -221,7 +226,7 @@ class _Context:
         idf = _IDF.setdefault(id(self.engine.index), {})
         if token not in idf:
             clauses = self.engine.index.clauses
-            df = sum(1 for c in clauses if token in c.text)
+            df = sum(1 for c in clauses if token in c.text.lower())
             idf[token] = math.log((len(clauses) + 1) / (df + 1)) + 0.5
         return idf[token]
 
@@ -231,7 +236,8 @@ class _Context:
         if not toks:
             return 0.0
         total = sum(self.weight(t) for t in toks)
-        return sum(self.weight(t) for t in toks if t in text) / total
+        lowered = text.lower()  # tokens are lower-cased: RCEP -> rcep
+        return sum(self.weight(t) for t in toks if t in lowered) / total
 
     def concept_overlap(self, text: str) -> float:
         """Share of an English question's concepts (weighted by rarity) that ``text`` has in
@@ -239,7 +245,8 @@ class _Context:
         if not self.concepts:
             return 0.0
         weights = [min(self.weight(t) for t in terms) for terms in self.concepts]
-        found = [any(t in text for t in terms) for terms in self.concepts]
+        lowered = text.lower()  # the tokenizer lower-cases Latin names: 5G -> 5g
+        found = [any(t in lowered for t in terms) for terms in self.concepts]
         return sum(w for w, f in zip(weights, found, strict=True) if f) / sum(weights)
 
     def missing_topic_words(self, corpus_text: str) -> list[str]:
@@ -278,6 +285,8 @@ def answerable(ctx: _Context) -> bool:
         return True
     if any(h.exact for h in ctx.hits):
         return True
+    if ctx.english and not ctx.concepts and not ctx.untranslated:
+        return False  # only question words ("What is it?"): nothing to look for
     cos = ctx.nearest_cos()
     if cos is None:
         return True

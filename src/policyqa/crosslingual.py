@@ -25,7 +25,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _ENTRY = re.compile(r"(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,6})\)")
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:\.\d+)?%?")
+# 5G, IPv6, R&D and 2.3 stay whole; figures and codes are never looked up (5 is not 五)
+_WORD = re.compile(r"\d+\.\d+%?|[A-Za-z0-9]+(?:[&'][A-Za-z0-9]+)*%?")
+_HAS_DIGIT = re.compile(r"\d")
 _MAX_PHRASE = 4
 # glosses that point elsewhere instead of translating
 _NOT_GLOSS = ("CL:", "variant of", "old variant", "see ", "surname", "abbr. for", "used in")
@@ -39,7 +41,8 @@ do does did what which who whom whose how many much when where why that this the
 their there should will would can could shall may might must has have had per about into under
 over than then so such any each all other more most less least plan plans document documents
 outline say says said mention mentions mentioned according want wants aim aims name named call
-called supposed give gives set sets target targets"""
+called supposed give gives set sets target targets i me my we us our you your tell please
+explain describe know"""
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
@@ -138,6 +141,8 @@ class Lexicon:
             for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
                 span = words[i : i + n]
                 if span[0] in STOPWORDS or span[-1] in STOPWORDS:
+                    continue
+                if any(_HAS_DIGIT.search(w) for w in span):
                     continue
                 if terms := self._lookup(span):
                     found.append((" ".join(span), terms))
