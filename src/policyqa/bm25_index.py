@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -31,9 +32,9 @@ class BM25Index:
     def load(cls, path: Path, size: int) -> BM25Index:
         return cls(bm25s.BM25.load(str(path)), size)
 
-    @property
-    def vocabulary(self) -> set[str]:
-        return set(self._model.vocab_dict)
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self._model.vocab_dict)
 
     def concept_scores(self, concepts: list[tuple[str, ...]], tokens: list[str]) -> np.ndarray:
         """Each row's score: per concept the best of its alternative terms, plus ``tokens``.

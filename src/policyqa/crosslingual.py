@@ -13,7 +13,7 @@ import gzip
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -69,7 +69,7 @@ def _dictionary_lines() -> Iterable[str]:
         yield from text
 
 
-def build_lexicon(vocabulary: set[str], lines: Iterable[str] | None = None) -> dict[str, list[str]]:
+def build_lexicon(vocabulary: Set[str], lines: Iterable[str] | None = None) -> dict[str, list[str]]:
     """English word or phrase -> the corpus terms (from ``vocabulary``) it translates."""
     lexicon: dict[str, set[str]] = defaultdict(set)
     for line in _dictionary_lines() if lines is None else lines:
@@ -111,7 +111,7 @@ class Translation:
 
 
 class Lexicon:
-    def __init__(self, entries: dict[str, list[str]], vocabulary: set[str] | None = None) -> None:
+    def __init__(self, entries: dict[str, list[str]], vocabulary: Set[str] | None = None) -> None:
         self.entries = entries
         self.vocabulary = vocabulary or {t for terms in entries.values() for t in terms}
 
@@ -122,7 +122,7 @@ class Lexicon:
         path.write_text(json.dumps(self.entries, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path, vocabulary: set[str]) -> Lexicon:
+    def load(cls, path: Path, vocabulary: Set[str]) -> Lexicon:
         return cls(json.loads(path.read_text(encoding="utf-8")), vocabulary)
 
     def _lookup(self, words: list[str]) -> set[str]:
