@@ -89,3 +89,18 @@ def test_generic_words_after_a_name_go_with_it(engine: Engine, question: str, re
     mentions = document_mentions(question, engine.documents)
     assert len(mentions.doc_ids) == 1
     assert mentions.without_names(question) == rest
+
+
+def test_one_detector_two_uses(engine: Engine) -> None:
+    docs = engine.documents
+    question = "规划纲要和都市圈分别怎么说"
+    # retrieval restricts its search: a short name settles it, an alias is not trusted
+    assert document_mentions(question, docs).doc_ids == ["outline"]
+    # an answer comparing documents wants every one the question names
+    assert document_mentions(question, docs, every_alias=True).doc_ids == ["outline", "metro"]
+    # in order of first mention, whichever name is longer
+    text = (
+        "2023-2027年行动方案和重庆都市圈发展规划，"
+        "还有重庆市推动成渝地区双城经济圈建设行动方案（2023—2027年）"
+    )
+    assert document_mentions(text, docs).doc_ids == ["action-2023", "metro"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .crosslingual import is_english
+from .lookup import document_mentions
 from .types import Document, Hit
 
 LEAD = "lead_department"
@@ -46,31 +47,8 @@ def years(question: str) -> list[str]:
 
 
 def mentioned_documents(question: str, documents: list[Document]) -> list[str]:
-    """Every document the question names, in order of first mention.
-
-    Names may overlap (``2023—2027年行动方案`` contains ``2023``): the longest match
-    at a place wins, so each stretch of the question names at most one document.
-    """
-    lowered = question.lower()
-    spans: list[tuple[int, int, str]] = []
-    for d in documents:
-        for name in {d.title, *d.short_names, *d.aliases}:
-            if not name:
-                continue
-            n = name.lower()
-            start = lowered.find(n)
-            while start >= 0:
-                spans.append((start, start + len(n), d.doc_id))
-                start = lowered.find(n, start + 1)
-    taken: list[tuple[int, int, str]] = []
-    for s in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
-        if all(s[1] <= t[0] or s[0] >= t[1] for t in taken):
-            taken.append(s)
-    out: list[str] = []
-    for _, _, doc in sorted(taken):
-        if doc not in out:
-            out.append(doc)
-    return out
+    """Every document the question names, aliases included, in order of first mention."""
+    return document_mentions(question, documents, every_alias=True).doc_ids
 
 
 def classify(question: str, hits: list[Hit], documents: list[Document]) -> str:

@@ -76,11 +76,14 @@ class Mentions:
         return " ".join(part.strip(" ，,：:的") for part in out if part.strip(" ，,：:的"))
 
 
-def document_mentions(text: str, documents: list[Document]) -> Mentions:
+def document_mentions(text: str, documents: list[Document], every_alias: bool = False) -> Mentions:
     """Find the documents a text names.
 
-    Titles and short names count first (longest first, each span of the text used once);
-    only when none is found do aliases (years, partial names) pick the single best document.
+    Titles and short names count first (longest first, each span of the text used once).
+    Aliases (years, partial names) then name documents too: with ``every_alias`` every
+    document an alias names (an answer comparing documents wants them all); otherwise, and
+    only when no title or short name was found, the single best document (retrieval, which
+    restricts the search to it, must not guess).
     """
     lowered = text.lower()
     used = [False] * len(lowered)
@@ -104,17 +107,17 @@ def document_mentions(text: str, documents: list[Document]) -> Mentions:
     )
     found: dict[str, int] = {}
     spans: list[tuple[int, int]] = []
-    for name, doc_id in names:
-        if span := claim(name):
-            spans.append(span)
-            found.setdefault(doc_id, span[0])
-    if found:
-        return Mentions(sorted(found, key=found.__getitem__), spans)
-    scores: dict[str, int] = {}
-    alias_spans: dict[str, list[tuple[int, int]]] = {}
     aliases = sorted(
         ((a, d.doc_id) for d in documents for a in d.aliases if a), key=lambda x: -len(x[0])
     )
+    for name, doc_id in names + (aliases if every_alias else []):
+        if span := claim(name):
+            spans.append(span)
+            found[doc_id] = min(found.get(doc_id, span[0]), span[0])
+    if found or every_alias:
+        return Mentions(sorted(found, key=found.__getitem__), spans)
+    scores: dict[str, int] = {}
+    alias_spans: dict[str, list[tuple[int, int]]] = {}
     for alias, doc_id in aliases:
         if span := claim(alias):
             weight = 3 if re.fullmatch(r"[\d\-—–至]+", alias) else len(alias)
