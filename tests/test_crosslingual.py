@@ -41,7 +41,8 @@ def test_index_records_its_lexicon(engine: Engine) -> None:
     assert engine.manifest["counts"]["lexicon_entries"] == len(lexicon)
     assert "lexicon.json" in engine.manifest["files"]
     vocabulary = engine.index.bm25.vocabulary
-    assert all(t in vocabulary for terms in lexicon.entries.values() for t in terms)
+    # corpus words, and single characters kept only to join into corpus words
+    assert all(t in vocabulary or len(t) == 1 for terms in lexicon.entries.values() for t in terms)
 
 
 def test_question_becomes_concepts(engine: Engine) -> None:
@@ -53,6 +54,19 @@ def test_question_becomes_concepts(engine: Engine) -> None:
     assert "产业" in concepts["industry"]
     assert "2030" in translation.untranslated
     assert not {"how", "is", "supposed", "to", "by"} & set(concepts)
+
+
+def test_neighbouring_words_join_into_a_corpus_term(engine: Engine) -> None:
+    translation = engine.index.lexicon.translate("the Western Land-Sea corridor")
+    concepts = dict(translation.concepts)
+    assert concepts["land sea"] == ("陆海",)  # 陆 + 海, though 海 alone is no corpus word
+    assert "西部" in concepts["western"]  # "western part", not only 西部片 (a western film)
+    assert "sea" in translation.untranslated
+
+
+def test_the_briefs_english_example_finds_the_corridor_clause(engine: Engine) -> None:
+    hits = engine.search("Which body leads the Western Land-Sea corridor task?", k=5)
+    assert "liangjiang-2023:27" in [h.clause.clause_id for h in hits]
 
 
 def test_codes_and_figures_stay_whole_and_untranslated(engine: Engine) -> None:

@@ -74,9 +74,12 @@ def build_lexicon(vocabulary: Set[str], lines: Iterable[str] | None = None) -> d
     lexicon: dict[str, set[str]] = defaultdict(set)
     for line in _dictionary_lines() if lines is None else lines:
         entry = _ENTRY.match(line)
-        if line.startswith("#") or not entry or entry.group(2) not in vocabulary:
+        if line.startswith("#") or not entry:
             continue
         term = entry.group(2)
+        # single characters the corpus never uses alone still join into its words (陆 + 海)
+        if term not in vocabulary and not (len(term) == 1 and _HAN.match(term)):
+            continue
         for gloss in entry.group(3).split("/"):
             if gloss.startswith(_NOT_GLOSS):
                 continue
@@ -152,12 +155,16 @@ class Lexicon:
                 if words[i] not in STOPWORDS:
                     untranslated.append(words[i])
                 i += 1
-        # single characters are mostly particles and fragments: only when nothing longer exists
-        concepts = [
-            (phrase, tuple(sorted({t for t in terms if len(t) > 1} or terms)))
-            for phrase, terms in found
-        ]
-        # neighbours whose translations join into one corpus term: economic circle -> 经济圈
+        concepts = []
+        for phrase, terms in found:
+            usable = {t for t in terms if t in self.vocabulary}
+            if not usable:
+                untranslated.append(phrase)
+                continue
+            # single characters are mostly particles and fragments: only when nothing longer
+            concepts.append((phrase, tuple(sorted({t for t in usable if len(t) > 1} or usable))))
+        # neighbours whose translations join into one corpus term: economic circle -> 经济圈,
+        # land-sea -> 陆海
         for (p1, a), (p2, b) in zip(found, found[1:], strict=False):
             joined = {x + y for x in a for y in b if x + y in self.vocabulary}
             if joined:
