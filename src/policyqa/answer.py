@@ -294,10 +294,23 @@ def answerable(ctx: _Context) -> bool:
     if cos < sure:  # ambiguous: a sentence may match better than a whole passage
         cos = max(cos, ctx.nearest_sentence_cos())
     if ctx.english:
-        return cos >= EN_MIN_COS
+        # the encoder's cross-lingual cosines are compressed; the dictionary-translated BM25
+        # and the encoder putting the same clause at the top is evidence of its own
+        return cos >= EN_MIN_COS or _retrievers_agree(ctx.hits)
     if cos < ZH_MIN_COS:
         return False
     return not (cos < ZH_WEAK_COS and ctx.missing_topic_words(_corpus_text(ctx.engine)))
+
+
+def _retrievers_agree(hits: Sequence[Hit], top: int = 3, rank: int = 2) -> bool:
+    """Both retrievers rank one of the first hits among their own best ``rank``."""
+    return any(
+        h.bm25_rank is not None
+        and h.dense_rank is not None
+        and h.bm25_rank <= rank
+        and h.dense_rank <= rank
+        for h in hits[:top]
+    )
 
 
 # ---------------------------------------------------------------- sentence scoring
