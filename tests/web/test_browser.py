@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
@@ -13,8 +15,17 @@ pytestmark = pytest.mark.browser
 
 EXAMPLE = "两江新区推进西部陆海新通道建设由哪个部门牵头？"
 LJ27 = "liangjiang-2023:27"
-SHOTS = ROOT / "eval" / "screenshots"
 XSS = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshots go: a temporary folder, so a test run leaves the checkout as it
+    was; POLICYQA_SCREENSHOTS=eval/screenshots refreshes the committed ones."""
+    chosen = os.environ.get("POLICYQA_SCREENSHOTS")
+    folder = (ROOT / chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 class Watch:
@@ -95,7 +106,9 @@ def _ask(page, question: str):
     return bubble
 
 
-def test_ask_shows_answer_cards_and_clause_page(page, server_url: str, watch: Watch) -> None:
+def test_ask_shows_answer_cards_and_clause_page(
+    page, server_url: str, watch: Watch, shots: Path
+) -> None:
     page.goto(server_url + "/")
     assert "PolicyQA" in page.locator(".site-header").inner_text()
     # record every status text, to see the "searching" state however fast the answer is
@@ -117,8 +130,8 @@ def test_ask_shows_answer_cards_and_clause_page(page, server_url: str, watch: Wa
     assert "二、重点任务" in card.locator(".heading-path").inner_text()
     marks = card.locator(".clause-text mark").all_inner_texts()
     assert "西部陆海新通道" in marks
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "chat.png"), full_page=False)
+    page.screenshot(path=str(shots / "chat.png"), full_page=False)
+    assert (shots / "chat.png").stat().st_size > 10_000
 
     # copy the citation (clipboard, or the fallback) and see the confirmation
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -259,15 +272,14 @@ def test_documents_pages(page, server_url: str, watch: Watch) -> None:
     watch.assert_clean()
 
 
-def test_phone_width(phone, server_url: str, watch: Watch) -> None:
+def test_phone_width(phone, server_url: str, watch: Watch, shots: Path) -> None:
     phone.goto(server_url + "/")
     bubble = _ask(phone, EXAMPLE)
     assert bubble.locator(".clause-card").first.get_attribute("data-clause-id") == LJ27
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
     phone.locator(".turn").last.evaluate("t => t.scrollIntoView({block: 'start'})")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    phone.screenshot(path=str(SHOTS / "chat-mobile.png"))
+    phone.screenshot(path=str(shots / "chat-mobile.png"))
     for path in (f"/clauses/{LJ27}", "/documents", "/documents/outline", "/lookup?ref=x"):
         phone.goto(server_url + path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
