@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 NOT_FOUND = "未在已收录的文件中找到与该问题直接相关的规定。"
 
-_SENT = re.compile(r"[^。！？；]*[。！？；]+|[^。！？；]+$")
 _LEAD_TAG = re.compile(r"（(牵头部门[：:][^）]*)）")
 _DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|项|家|条|处|倍|成)")
 # a sentence naming a responsible body without a （牵头部门：…） tag
@@ -173,7 +172,6 @@ class _Context:
             kept = engine.index.bm25.vocabulary & said
             self.concepts = [terms for _, terms in translation.concepts] + [(t,) for t in kept]
         self._qvec: np.ndarray | None = None
-        self._svec: dict[str, np.ndarray] = {}
 
     @property
     def qvec(self) -> np.ndarray | None:
