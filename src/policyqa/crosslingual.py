@@ -114,9 +114,10 @@ class Translation:
 
 
 class Lexicon:
-    def __init__(self, entries: dict[str, list[str]], vocabulary: Set[str] | None = None) -> None:
+    def __init__(self, entries: dict[str, list[str]], vocabulary: Set[str]) -> None:
         self.entries = entries
-        self.vocabulary = vocabulary or {t for terms in entries.values() for t in terms}
+        # the corpus's words: the entries also hold single characters kept only for joining
+        self.vocabulary = vocabulary
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -156,7 +156,8 @@ def build_index(
         )
         for ch in chunks
     ]
-    lexicon = Lexicon(build_lexicon({t for row in tokens for t in row}))
+    vocabulary = {t for row in tokens for t in row}
+    lexicon = Lexicon(build_lexicon(vocabulary), vocabulary)
 
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
