@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -223,9 +224,9 @@ class _Context:
             return float(len(token))
         idf = _IDF.setdefault(id(self.engine.index), {})
         if token not in idf:
-            clauses = self.engine.index.clauses
-            df = sum(1 for c in clauses if token in c.text.lower())
-            idf[token] = math.log((len(clauses) + 1) / (df + 1)) + 0.5
+            texts = _lowered_clause_texts(self.engine)
+            df = sum(1 for text in texts if token in text)
+            idf[token] = math.log((len(texts) + 1) / (df + 1)) + 0.5
         return idf[token]
 
     def overlap(self, text: str, tokens: Sequence[str] | None = None) -> float:
@@ -242,10 +243,15 @@ class _Context:
         one of their translations."""
         if not self.concepts:
             return 0.0
-        weights = [min(self.weight(t) for t in terms) for terms in self.concepts]
+        weights = self._concept_weights
         lowered = text.lower()  # the tokenizer lower-cases Latin names: 5G -> 5g
         found = [any(t in lowered for t in terms) for terms in self.concepts]
         return sum(w for w, f in zip(weights, found, strict=True) if f) / sum(weights)
+
+    @cached_property
+    def _concept_weights(self) -> list[float]:
+        """Per concept the weight of its commonest translation (asked once per question)."""
+        return [min(self.weight(t) for t in terms) for terms in self.concepts]
 
     def missing_topic_words(self, corpus_text: str) -> list[str]:
         return [
@@ -261,10 +267,19 @@ class _Context:
 _SENT_CACHE: dict[str, np.ndarray] = {}
 _IDF: dict[int, dict[str, float]] = {}
 _CORPUS_TEXT: dict[int, str] = {}
+_LOWERED: dict[int, list[str]] = {}
 
 
 def _char_bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def _lowered_clause_texts(engine: Engine) -> list[str]:
+    """Clause texts lower-cased once per index (question tokens are lower-cased)."""
+    key = id(engine.index)
+    if key not in _LOWERED:
+        _LOWERED[key] = [c.text.lower() for c in engine.index.clauses]
+    return _LOWERED[key]
 
 
 def _corpus_text(engine: Engine) -> str:
