@@ -594,16 +594,15 @@ def compose_answer(question: str, hits: list[Hit], engine: Engine | None = None)
 
 def evaluate(engine: Engine, items: list[dict]) -> dict[str, dict[str, float]]:
     """Correctness by type: an answer is correct when it holds every ``answer`` string."""
+    from .evaluation import answer_correct  # the judging rule lives with the evaluation
+
     table: dict[str, dict[str, float]] = {}
     for it in items:
         a = engine.ask(it["question"])
         t = it["type"]
         row = table.setdefault(t, {"n": 0, "correct": 0, "abstained": 0})
         row["n"] += 1
-        if t == "unanswerable":
-            ok = a.abstained
-        else:
-            ok = not a.abstained and all(squash(s) in squash(a.answer) for s in it["answer"])
+        ok = answer_correct(a.answer, a.abstained, it["answer"], t != "unanswerable")
         row["correct"] += ok
         row["abstained"] += a.abstained
         it["_ok"], it["_answer"] = ok, a

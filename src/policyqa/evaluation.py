@@ -18,7 +18,6 @@ import argparse
 import json
 import math
 import os
-import re
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import BadInput, PolicyQAError
 from .retriever import MODES
 from .settings import ROOT, Settings
+from .verify import squash
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -50,15 +50,13 @@ FIELDS = ("id", "question", "lang", "type", "doc", "gold", "answer", "note")
 RANK_DEPTH = 10  # MRR@10, nDCG@10
 SLOWEST = 10
 
-_WS = re.compile(r"\s+")
-
 
 # --------------------------------------------------------------------------- metrics
 
 
 def strip_ws(text: str) -> str:
     """``text`` with all whitespace (including full-width spaces and newlines) removed."""
-    return _WS.sub("", text)
+    return squash(text)
 
 
 def is_relevant(passage: str, gold: Iterable[str]) -> bool:
