@@ -156,10 +156,7 @@ class _Context:
         self.english = is_english(question)
         tok = engine.index.tokenizer.tokenize if engine is not None else _char_bigrams
         self.tokenize = tok
-        names = set()
-        if engine is not None:
-            for d in engine.documents:
-                names.update([d.title, *d.short_names, *d.aliases])
+        names = {n for d in engine.documents for n in d.names} if engine is not None else set()
         q_tokens = [t for t in dict.fromkeys(tok(question)) if t not in names]
         self.tokens = q_tokens
         # an English question's words, translated into the corpus's terms (see crosslingual)
@@ -500,10 +497,7 @@ def _cross(ctx: _Context, docs: list[str]) -> list[list[Segment]]:
     """One group of segments per named document."""
     assert ctx.engine is not None
     parts = [p for p in re.split(r"[？?；;]", ctx.question) if p.strip()]
-    names: dict[str, list[str]] = {
-        d.doc_id: [n for n in {d.title, *d.short_names, *d.aliases} if n]
-        for d in ctx.engine.documents
-    }
+    names = {d.doc_id: d.names for d in ctx.engine.documents}
     topic = (
         re.split(r"[：:，,]", ctx.question, maxsplit=1)[0]
         if re.search(r"[：:]", ctx.question)

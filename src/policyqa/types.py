@@ -27,6 +27,11 @@ class Document:
         """The name officials use most for this document."""
         return self.short_names[0] if self.short_names else self.title
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way a question may name it: title, short names, aliases (no blanks)."""
+        return tuple(n for n in dict.fromkeys((self.title, *self.short_names, *self.aliases)) if n)
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["short_names"] = list(self.short_names)
