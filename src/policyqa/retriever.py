@@ -92,8 +92,9 @@ class HybridRetriever:
         order = np.argsort(-scores, kind="stable")
         floor = float(scores[order[0]]) * cut if len(order) else 0.0
         # a dictionary gives every word several senses: weak partial matches are mostly noise
-        rows = [(int(r), float(scores[r])) for r in order if scores[r] > 0 and scores[r] >= floor]
-        return self._clause_ranking(rows, allowed)[:depth]
+        kept = (r for r in order if scores[r] > 0 and scores[r] >= floor)
+        # rows outside ``allowed`` scored 0 above, so they are gone already
+        return self._distinct_clauses((self._chunk_clause[r] for r in kept), None, depth)
 
     def dense_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
         if self.encoder is None:
