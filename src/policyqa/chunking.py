@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Para, SourceText
 from .numerals import cn_to_int
+from .sentences import SENTENCE
 from .types import Chunk, Clause, Document
 
 CHUNKER_VERSION = "4"
@@ -30,7 +31,6 @@ _SECTION = re.compile(rf"^第([{_CN}]+)节\s*(.*)$")
 _BOX = re.compile(r"^专栏(\d+)\s*(.*)$")
 _LEAD = re.compile(r"（牵头部门[：:]([^）]*)）")
 _TERMINAL = tuple("。！？；：”）…")
-_SENTENCE = re.compile(r"[^。！？；]*[。！？；]+|[^。！？；]+$")
 _MAX_HEADING = 40
 _MIN_PREAMBLE = 30
 
@@ -363,7 +363,7 @@ def split_clause(clause: Clause, limit: int = MAX_CHUNK_CHARS) -> list[Chunk]:
         return [Chunk(clause.clause_id, clause.clause_id, 0, clause.text)]
     parts: list[str] = []
     current = ""
-    for sentence in _SENTENCE.findall(clause.text):
+    for sentence in SENTENCE.findall(clause.text):
         while len(sentence) > limit:  # a single run-on sentence: cut at a comma, else hard
             cut = sentence.rfind("，", 0, limit) + 1 or limit
             parts.append(current + sentence[:cut]) if not current else parts.extend(
