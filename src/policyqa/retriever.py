@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .aliases import Aliases
 from .crosslingual import is_english
 from .encoders import Encoder
 from .fusion import ranks, rrf
@@ -31,6 +32,7 @@ class HybridRetriever:
         self._clause = {c.clause_id: c for c in index.clauses}
         self._chunk_clause = [ch.clause_id for ch in index.chunks]
         self._chunk_doc = np.array([self._clause[ch.clause_id].doc_id for ch in index.chunks])
+        self.aliases = Aliases.from_texts(c.text for c in index.clauses)
         # one question is often searched several times (per document, for answers): embed once
         self._query_vector = lru_cache(maxsize=256)(self._embed_query)
         rows = [
@@ -73,19 +75,23 @@ class HybridRetriever:
         self, query: str, allowed: set[str] | None, depth: int, cut: float = 0.0
     ) -> list[str]:
         """Clauses by BM25; an English question is matched through its translated terms,
-        keeping only clauses that score at least ``cut`` times the best one."""
+        keeping only clauses that score at least ``cut`` times the best one.
+
+        A name the corpus abbreviates is searched in both forms (RCEP and its full name).
+        """
+        other_forms = self.aliases.other_forms(query)
         if is_english(query):
-            return self._translated_ranking(query, allowed, depth, cut)
-        rows = self.index.bm25.search(self.index.tokenizer.tokenize(query), depth)
-        return self._clause_ranking(rows, allowed)
+            return self._translated_ranking(query, other_forms, allowed, depth, cut)
+        tokens = self.index.tokenizer.tokenize(" ".join([query, *other_forms]))
+        return self._clause_ranking(self.index.bm25.search(tokens, depth), allowed)
 
     def _translated_ranking(
-        self, query: str, allowed: set[str] | None, depth: int, cut: float
+        self, query: str, other_forms: list[str], allowed: set[str] | None, depth: int, cut: float
     ) -> list[str]:
         translation = self.index.lexicon.translate(query)
         scores = self.index.bm25.concept_scores(
             [terms for _, terms in translation.concepts],
-            self.index.tokenizer.tokenize(" ".join(translation.untranslated)),
+            self.index.tokenizer.tokenize(" ".join([*translation.untranslated, *other_forms])),
         )
         if allowed is not None:
             scores[~np.isin(self._chunk_doc, list(allowed))] = 0.0
