@@ -208,23 +208,18 @@ class _Context:
         if self.qvec is None or self.engine is None or self.engine.encoder is None:
             return [0.0] * len(texts)
         known = self.engine.index.sentence_vectors  # embedded when the index was built
-        todo = [t for t in dict.fromkeys(texts) if t not in known and t not in _SENT_CACHE]
+        extra = self.engine.corpus_stats.sentence_vectors
+        todo = [t for t in dict.fromkeys(texts) if t not in known and t not in extra]
         if todo:
             vecs = self.engine.encoder.encode_passages(todo)
-            for t, v in zip(todo, vecs, strict=True):
-                _SENT_CACHE[t] = v
-        return [float(np.dot(self.qvec, known.get(t, _SENT_CACHE.get(t)))) for t in texts]
+            extra.update(zip(todo, vecs, strict=True))
+        return [float(np.dot(self.qvec, known.get(t, extra.get(t)))) for t in texts]
 
     def weight(self, token: str) -> float:
         """Inverse clause frequency of a token (rare words matter more)."""
         if self.engine is None:
             return float(len(token))
-        idf = _IDF.setdefault(id(self.engine.index), {})
-        if token not in idf:
-            texts = _lowered_clause_texts(self.engine)
-            df = sum(1 for text in texts if token in text)
-            idf[token] = math.log((len(texts) + 1) / (df + 1)) + 0.5
-        return idf[token]
+        return self.engine.corpus_stats.weight(token)
 
     def overlap(self, text: str, tokens: Sequence[str] | None = None) -> float:
         """Share of the question's tokens (weighted by rarity) found in ``text``."""
@@ -261,29 +256,35 @@ class _Context:
         ]
 
 
-_SENT_CACHE: dict[str, np.ndarray] = {}
-_IDF: dict[int, dict[str, float]] = {}
-_CORPUS_TEXT: dict[int, str] = {}
-_LOWERED: dict[int, list[str]] = {}
+class CorpusStats:
+    """What the answer step asks of the whole corpus, worked out once per loaded index."""
+
+    def __init__(self, clauses: Sequence[Clause]) -> None:
+        self._clauses = clauses
+        self._idf: dict[str, float] = {}
+        # sentences the index has no vector for (parts of split clauses), embedded on demand
+        self.sentence_vectors: dict[str, np.ndarray] = {}
+
+    @cached_property
+    def lowered(self) -> list[str]:
+        """Clause texts lower-cased (question tokens are lower-cased)."""
+        return [c.text.lower() for c in self._clauses]
+
+    @cached_property
+    def text(self) -> str:
+        """Every clause and heading as one string, to ask whether the corpus uses a word."""
+        return "".join(c.text + "".join(c.heading_path) for c in self._clauses)
+
+    def weight(self, token: str) -> float:
+        """Inverse clause frequency of a token (rare words matter more)."""
+        if token not in self._idf:
+            df = sum(1 for text in self.lowered if token in text)
+            self._idf[token] = math.log((len(self.lowered) + 1) / (df + 1)) + 0.5
+        return self._idf[token]
 
 
 def _char_bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
-
-
-def _lowered_clause_texts(engine: Engine) -> list[str]:
-    """Clause texts lower-cased once per index (question tokens are lower-cased)."""
-    key = id(engine.index)
-    if key not in _LOWERED:
-        _LOWERED[key] = [c.text.lower() for c in engine.index.clauses]
-    return _LOWERED[key]
-
-
-def _corpus_text(engine: Engine) -> str:
-    key = id(engine.index)
-    if key not in _CORPUS_TEXT:
-        _CORPUS_TEXT[key] = "".join(c.text + "".join(c.heading_path) for c in engine.index.clauses)
-    return _CORPUS_TEXT[key]
 
 
 # ---------------------------------------------------------------- abstention
@@ -309,7 +310,7 @@ def answerable(ctx: _Context) -> bool:
         return cos >= EN_MIN_COS or _retrievers_agree(ctx.hits)
     if cos < ZH_MIN_COS:
         return False
-    return not (cos < ZH_WEAK_COS and ctx.missing_topic_words(_corpus_text(ctx.engine)))
+    return not (cos < ZH_WEAK_COS and ctx.missing_topic_words(ctx.engine.corpus_stats.text))
 
 
 def _retrievers_agree(hits: Sequence[Hit], top: int = 3, rank: int = 2) -> bool:

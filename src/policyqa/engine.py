@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .answer import compose_answer
+from .answer import CorpusStats, compose_answer
 from .corpus import find_document
 from .encoders import Encoder, make_encoder
 from .errors import UnknownClause
@@ -32,6 +32,7 @@ class Engine:
         self.index = index
         self.encoder = encoder
         self.retriever = HybridRetriever(index, encoder, settings)
+        self.corpus_stats = CorpusStats(index.clauses)
         self._by_id = {c.clause_id: c for c in index.clauses}
         self._by_doc: dict[str, list[Clause]] = {}
         for c in index.clauses:
