@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .aliases import Aliases
+from .abbreviations import Abbreviations
 from .crosslingual import is_english
 from .encoders import Encoder
 from .fusion import ranks, rrf
@@ -32,7 +32,7 @@ class HybridRetriever:
         self._clause = {c.clause_id: c for c in index.clauses}
         self._chunk_clause = [ch.clause_id for ch in index.chunks]
         self._chunk_doc = np.array([self._clause[ch.clause_id].doc_id for ch in index.chunks])
-        self.aliases = Aliases.from_texts(c.text for c in index.clauses)
+        self.abbreviations = Abbreviations.from_texts(c.text for c in index.clauses)
         # one question is often searched several times (per document, for answers): embed once
         self._query_vector = lru_cache(maxsize=256)(self._embed_query)
         rows = [
@@ -79,7 +79,7 @@ class HybridRetriever:
 
         A name the corpus abbreviates is searched in both forms (RCEP and its full name).
         """
-        other_forms = self.aliases.other_forms(query)
+        other_forms = self.abbreviations.other_forms(query)
         if is_english(query):
             return self._translated_ranking(query, other_forms, allowed, depth, cut)
         tokens = self.index.tokenizer.tokenize(" ".join([query, *other_forms]))

@@ -16,14 +16,14 @@ _DEFINED = re.compile(
 )
 
 
-class Aliases:
+class Abbreviations:
     """Pairs of a long name and the short form the corpus gives it."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.pairs = sorted(set(pairs))
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> Aliases:
+    def from_texts(cls, texts: Iterable[str]) -> Abbreviations:
         """Every ``《name》（ABBR）`` and ``“name”（ABBR）`` definition in ``texts``."""
         return cls(
             ((m.group(1) or m.group(2)).strip(), m.group(3))

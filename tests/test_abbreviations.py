@@ -2,7 +2,7 @@
 
 import pytest
 
-from policyqa.aliases import Aliases
+from policyqa.abbreviations import Abbreviations
 from policyqa.engine import Engine
 
 RCEP = ("区域全面经济伙伴关系协定", "RCEP")
@@ -10,11 +10,11 @@ RCEP = ("区域全面经济伙伴关系协定", "RCEP")
 
 def test_the_corpus_defines_rcep(engine: Engine) -> None:
     # metro defines it once: 《区域全面经济伙伴关系协定》（RCEP）; the other plans say RCEP only
-    assert RCEP in engine.retriever.aliases.pairs
+    assert RCEP in engine.retriever.abbreviations.pairs
 
 
 def test_definitions_need_a_delimited_name_and_a_latin_short_form() -> None:
-    aliases = Aliases.from_texts(
+    abbreviations = Abbreviations.from_texts(
         [
             "融入《区域全面经济伙伴关系协定》（RCEP）大市场",
             "推动“成渝地区双城经济圈”(CYEC)建设",
@@ -22,7 +22,10 @@ def test_definitions_need_a_delimited_name_and_a_latin_short_form() -> None:
             "建设重庆都市圈（以下简称都市圈）",  # not a Latin short form
         ]
     )
-    assert aliases.pairs == [("区域全面经济伙伴关系协定", "RCEP"), ("成渝地区双城经济圈", "CYEC")]
+    assert abbreviations.pairs == [
+        ("区域全面经济伙伴关系协定", "RCEP"),
+        ("成渝地区双城经济圈", "CYEC"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -36,7 +39,7 @@ def test_definitions_need_a_delimited_name_and_a_latin_short_form() -> None:
     ],
 )
 def test_other_forms(question: str, expected: list[str]) -> None:
-    assert Aliases([RCEP]).other_forms(question) == expected
+    assert Abbreviations([RCEP]).other_forms(question) == expected
 
 
 def test_bm25_finds_the_short_form_from_the_full_name(engine: Engine) -> None:
@@ -45,10 +48,10 @@ def test_bm25_finds_the_short_form_from_the_full_name(engine: Engine) -> None:
     for doc in ("liangjiang-2023", "action-2023"):
         hits = engine.search(question, k=3, mode="bm25", docs=[doc])
         assert any("RCEP" in h.clause.text for h in hits), doc
-    saved = engine.retriever.aliases
-    engine.retriever.aliases = Aliases([])
+    saved = engine.retriever.abbreviations
+    engine.retriever.abbreviations = Abbreviations([])
     try:
         hits = engine.search(question, k=3, mode="bm25", docs=["liangjiang-2023"])
     finally:
-        engine.retriever.aliases = saved
-    assert not any("RCEP" in h.clause.text for h in hits)  # what the aliases change
+        engine.retriever.abbreviations = saved
+    assert not any("RCEP" in h.clause.text for h in hits)  # what the abbreviations change
