@@ -47,6 +47,25 @@ def test_numeric_target_2027(engine):
     assert a.answer.index("2027年目标3") < a.answer.index("2030年目标3.25")
 
 
+def test_every_indicator_row_asked_by_its_name(engine):
+    """A row whose name is part of another's must not be answered from the other:
+    川渝经济总量 / 川渝经济总量占全国比重, 重庆工业增加值 / …占规上工业增加值比重."""
+    rows = [c for c in engine.index.clauses if c.kind == "table_row"]
+    assert len(rows) >= 20
+    wrong = []
+    for row in rows:
+        name = re.sub(r"^其中[：:]?#?|（[^（）]*）$", "", row.text.split(" ")[0])
+        for year, target in re.findall(r"(\d{4})年目标([^，）]+)", row.text):
+            for question in (
+                f"“十五五”提升双城经济圈发展能级主要指标中，{year}年{name}的目标是多少？",
+                f"{name}到{year}年的目标值是多少？",
+            ):
+                answer = engine.ask(question).answer.split("（另")[0]
+                if f"{year}年目标{target}" not in answer or name not in answer:
+                    wrong.append((question, answer[:40]))
+    assert not wrong
+
+
 def test_numeric_figure_as_written(engine):
     a = engine.ask(
         "按2026—2030年行动方案的指标表，重庆战略性新兴产业增加值占比2030年的目标是多少？"

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -424,6 +425,10 @@ def _lead(ctx: _Context) -> list[Segment]:
     return segs
 
 
+# a sub-row's "其中：#" and the unit in brackets frame an indicator's name
+_ROW_NAME_FRAME = re.compile(r"^其中[：:]?#?|（[^（）]*）$")
+
+
 def _numeric(ctx: _Context) -> list[Segment]:
     asked = ak.years(ctx.question)
     rows = [h.clause for h in ctx.hits[:3] if h.clause.kind == "table_row"]
@@ -433,14 +438,13 @@ def _numeric(ctx: _Context) -> list[Segment]:
             docs = ak.mentioned_documents(ctx.question, ctx.engine.documents) or None
             hits = ctx.engine.search(ctx.question, k=10, docs=docs)
             rows = [h.clause for h in hits if h.clause.kind == "table_row"][:1]
+    if not ctx.english:
+        # the row the question names (重庆工业增加值, not …占规上工业增加值比重): the longest
+        # stretch of its name the question repeats, then the share of its words; at least half
+        named = [(_names_row(ctx, c), -i, c) for i, c in enumerate(rows)]
+        rows = [c for (_, cover), _, c in sorted(named, reverse=True) if cover >= 0.5]
     for c in rows:
         name = c.text.split(" ")[0]
-        name_toks = [t for t in ctx.tokenize(name) if not t.isdigit()]
-        ok = ctx.english or (
-            bool(name_toks) and sum(t in ctx.question for t in name_toks) / len(name_toks) >= 0.5
-        )
-        if not ok:
-            continue
         targets = _ROW.findall(c.text)
         if not targets:
             continue
@@ -464,6 +468,16 @@ def _numeric(ctx: _Context) -> list[Segment]:
         return segs
     scored = score_sentences(ctx, ctx.candidates(), numeric=True)
     return _sentence_segments(_pick(scored, 3, 0.6))
+
+
+def _names_row(ctx: _Context, row: Clause) -> tuple[int, float]:
+    """How many characters of an indicator row's name the question repeats in one stretch,
+    and the share of the name's words (not its figures) it uses."""
+    name = _ROW_NAME_FRAME.sub("", row.text.split(" ")[0])
+    words = [t for t in ctx.tokenize(name) if not t.isdigit()]
+    cover = sum(t in ctx.question for t in words) / len(words) if words else 0.0
+    match = SequenceMatcher(None, name, ctx.question, autojunk=False)
+    return match.find_longest_match().size, cover
 
 
 def _sentence_segments(picked: list[_Scored]) -> list[Segment]:
