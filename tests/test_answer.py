@@ -80,6 +80,14 @@ def test_clause_lookup(engine):
     assert [c.clause_id for c in a.citations] == ["liangjiang-2023:27"]
 
 
+def test_clause_lookup_of_a_section_known_only_from_the_contents(engine):
+    a = engine.ask("重庆都市圈发展规划第十二章第一节主要讲什么？")
+    assert a.kind == "clause_lookup" and not a.abstained
+    assert "第十二章第一节为“健全重庆都市圈同城化合作机制”" in a.answer
+    assert "无法确定其所辖段落" in a.answer  # says why no paragraphs are quoted
+    assert a.citations[0].clause_id == "metro:12.1.0"
+
+
 def test_cross_document_cites_each_document(engine):
     q = (
         "重庆高速公路通车里程：2023—2027年行动方案要求超过多少公里？"

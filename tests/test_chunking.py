@@ -88,6 +88,25 @@ def test_run_in_headings_are_recovered(clauses: dict) -> None:
     assert not any("第一节合力构建对外开放大通道" in c.text for c in clauses["metro"])
 
 
+def test_sections_the_page_never_heads_keep_their_title(corpus_dir: Path, clauses: dict) -> None:
+    """004's scrape lost eight section headings from its body; its contents still name them."""
+    headings = {c.clause_id: c for c in clauses["metro"] if c.kind == "heading"}
+    assert len(headings) == 8
+    c = headings["metro:6.3.0"]
+    assert c.text == "营造良好创新生态"
+    assert c.citation == "《重庆都市圈发展规划》第六章第三节"
+    assert c.heading_path == ("第六章 协同提升科技创新水平", "第三节 营造良好创新生态")
+    metro = next(d for d in load_documents(corpus_dir) if d.doc_id == "metro")
+    raw = load_source(corpus_dir, metro).raw
+    assert all(raw[h.start : h.end] == h.text for h in headings.values())  # in the contents
+    assert not split_clause(c)  # a title alone is never a search result
+    # only sections without a paragraph of their own get one
+    headed = {x.path[:2] for x in clauses["metro"] if x.kind == "paragraph"}
+    assert not headed & {h.path[:2] for h in headings.values()}
+    # ordinals stay the document order
+    assert [x.ordinal for x in clauses["metro"]] == list(range(len(clauses["metro"])))
+
+
 def test_every_clause_is_cited_and_unique(clauses: dict) -> None:
     all_clauses = [c for cs in clauses.values() for c in cs]
     ids = [c.clause_id for c in all_clauses]

@@ -43,6 +43,15 @@ def test_run_in_page_drops_repeated_passages(corpus_dir: Path) -> None:
     assert len(texts) == len(set(texts))
 
 
+def test_run_in_page_contents_are_read_with_their_spans(corpus_dir: Path) -> None:
+    d = next(d for d in load_documents(corpus_dir) if d.doc_id == "metro")
+    source = load_source(corpus_dir, d)
+    assert len(source.contents) == 46
+    assert source.contents[0].text == "第一章 规划背景"
+    assert "第三节 营造良好创新生态" in [p.text for p in source.contents]
+    assert all(source.raw[p.start : p.end] == p.text.replace(" ", "") for p in source.contents)
+
+
 def test_missing_metadata_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="documents.toml"):
         load_documents(tmp_path)

@@ -48,6 +48,16 @@ def test_a_section_reference_gives_the_sections_clauses(engine: Engine) -> None:
     assert ids == sorted(ids, key=lambda i: int(i.rsplit(".", 1)[1]))
 
 
+def test_a_section_known_only_from_the_contents(engine: Engine) -> None:
+    res = engine.lookup("都市圈发展规划第六章第三节")
+    assert [c.clause_id for c in res.clauses] == ["metro:6.3.0"]
+    # where its paragraphs went cannot be told: the chapter is offered beside the title
+    assert res.candidates and all(c.path[0] == 6 for c in res.candidates)
+    hits = engine.search("都市圈发展规划第六章第三节是关于什么的？", k=5)
+    assert hits[0].clause.clause_id == "metro:6.3.0" and hits[0].exact
+    assert hits[1].clause.path[0] == 6 and not hits[1].exact
+
+
 def test_unknown_article_names_close_matches(engine: Engine) -> None:
     with pytest.raises(UnknownClause) as err:
         engine.lookup("两江新区实施方案第99条")

@@ -484,12 +484,18 @@ def _sentence_segments(picked: list[_Scored]) -> list[Segment]:
     return [Segment(p.clause.clause_id, p.sentence) for p in _in_doc_order(picked)]
 
 
+_UNHEADED = "”（标题见文件目录；收录的网页正文未标出该节，无法确定其所辖段落）"
+
+
 def _clause_lookup(ctx: _Context) -> list[Segment]:
     exact = [h.clause for h in ctx.hits if h.exact]
     exact.sort(key=lambda c: c.ordinal)
     segs: list[Segment] = []
     if len(exact) == 1:
         c = exact[0]
+        if c.kind == "heading":
+            where = "".join(h.split(" ")[0] for h in c.heading_path)
+            return [Segment(c.clause_id, c.text, prefix=f"{where}为“", suffix=_UNHEADED)]
         if c.kind == "paragraph" and c.heading_path:
             return [
                 Segment(c.clause_id, c.heading_path[-1], suffix="："),

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .corpus import Para, SourceText
 from .numerals import cn_to_int
 from .sentences import SENTENCE
 from .types import Chunk, Clause, Document
 
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 RETRIEVABLE_KINDS = frozenset({"article", "lead", "paragraph", "table_row", "preamble"})
 MAX_CHUNK_CHARS = 800
 
@@ -299,6 +299,7 @@ def _chapters(source: SourceText) -> list[Clause]:
     section: tuple[int, str] | None = None
     box: str | None = None
     counters: dict[tuple[int, int], int] = {}
+    headed: set[tuple[int, int]] = set()
     for p in join_broken(paras[first:]):
         if p.text == "前言":
             chapter, section, box = (0, "前言"), None, None
@@ -308,6 +309,7 @@ def _chapters(source: SourceText) -> list[Clause]:
             continue
         if (m := _SECTION.match(p.text)) and len(p.text) <= _MAX_HEADING:
             section, box = (cn_to_int(m.group(1)) or 0, p.text), None
+            headed.add((chapter[0] if chapter else 0, section[0]))
             continue
         if _BOX.match(p.text) and len(p.text) <= _MAX_HEADING:
             box = p.text
@@ -332,7 +334,49 @@ def _chapters(source: SourceText) -> list[Clause]:
             title=_lead_phrase(p.text),
             path=(ch, sec, n),
         )
-    return b.clauses
+    return _with_unheaded_sections(b, source.contents, headed)
+
+
+def _with_unheaded_sections(
+    b: _Builder, contents: Iterable[Para], headed: set[tuple[int, int]]
+) -> list[Clause]:
+    """The clauses plus, for each section the contents list but the page never heads (the
+    scrape lost the heading), a ``heading`` clause holding its title, in its place.
+
+    ``第六章第三节`` then resolves to what the document calls that section, even though which
+    paragraphs belong to it cannot be told.
+    """
+    chapter = (0, "")
+    found = list(b.clauses)
+    for p in contents:
+        if m := _CHAPTER.match(p.text):
+            chapter = (cn_to_int(m.group(1)) or 0, p.text)
+            continue
+        m = _SECTION.match(p.text)
+        sec = (cn_to_int(m.group(1)) or 0) if m else 0
+        if not m or not chapter[0] or (chapter[0], sec) in headed:
+            continue
+        title = m.group(2)
+        where = chapter[1].split(" ")[0] + p.text.split(" ")[0]
+        b.add(
+            f"{chapter[0]}.{sec}.0",
+            "heading",
+            "",
+            where,
+            (chapter[1], p.text),
+            Para(title, p.end - len(title), p.end),
+            title=title,
+            path=(chapter[0], sec, 0),
+        )
+    added = b.clauses[len(found) :]
+    for c in added:
+        # before the first paragraph of a later section (paragraph paths are (章, 节, 段))
+        at = next(
+            (i for i, x in enumerate(found) if len(x.path) == 3 and x.path[:2] > c.path[:2]),
+            len(found),
+        )
+        found.insert(at, c)
+    return [replace(c, ordinal=i) for i, c in enumerate(found)]
 
 
 def _lead_phrase(text: str) -> str:

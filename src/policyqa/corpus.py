@@ -40,6 +40,7 @@ class SourceText:
     raw: str
     paras: tuple[Para, ...]
     dropped_duplicates: int = 0
+    contents: tuple[Para, ...] = ()  # the headings a table of contents lists (run-in pages)
 
 
 def load_documents(corpus_dir: Path) -> list[Document]:
@@ -112,14 +113,14 @@ def split_lines(raw: str) -> list[Para]:
 
 def load_source(corpus_dir: Path, document: Document) -> SourceText:
     """Read one document and cut it into cleaned paragraphs (layout-specific)."""
-    from .runin import split_run_in  # the scraped layout has its own module
+    from .runin import contents, split_run_in  # the scraped layout has its own module
 
     raw = read_raw(corpus_dir, document)
     if document.layout == "run-in":
         paras, dropped = split_run_in(raw)
         if dropped:
             log.info("%s: dropped %d repeated passages", document.doc_id, dropped)
-        return SourceText(document, raw, tuple(paras), dropped)
+        return SourceText(document, raw, tuple(paras), dropped, tuple(contents(raw)))
     return SourceText(document, raw, tuple(split_lines(raw)))
 
 

@@ -107,28 +107,39 @@ class Engine:
             self.document(d)
         hits = self._search_named(query, k, mode, docs)
         res = resolve(query, self.documents, self.index.clauses)
-        scope, exact = res.clauses, True
-        if not scope and res.reference.doc_id and res.reference.chapter is not None:
-            scope, exact = res.candidates, False  # a section the page never heads: its chapter
-        scope = [c for c in scope if not docs or c.doc_id in docs]
-        return self._put_first(query, scope, hits, k, mode, exact) if scope else hits
+        named = [c for c in res.clauses if not docs or c.doc_id in docs]
+        near: list[Clause] = []
+        if res.reference.doc_id and res.reference.chapter is not None:
+            # a section the page never heads: its chapter (after its title, if known)
+            near = [c for c in res.candidates if not docs or c.doc_id in docs]
+        if not named and not near:
+            return hits
+        return self._put_first(query, named, near, hits, k, mode)
 
     def _put_first(
-        self, query: str, scope: list[Clause], hits: list[Hit], k: int, mode: str, exact: bool
+        self,
+        query: str,
+        named: list[Clause],
+        near: list[Clause],
+        hits: list[Hit],
+        k: int,
+        mode: str,
     ) -> list[Hit]:
-        """The clauses a question names by position, most relevant first, then the rest."""
-        doc_ranking = self.retriever.search(query, len(self.index.clauses), mode, [scope[0].doc_id])
+        """The clauses a question names by position, then those near it, each most relevant
+        first, then the rest."""
+        doc = (named or near)[0].doc_id
+        doc_ranking = self.retriever.search(query, len(self.index.clauses), mode, [doc])
         found = {h.clause.clause_id: (i, h) for i, h in enumerate(doc_ranking)}
         unranked = (len(doc_ranking), None)
-        scope = sorted(scope, key=lambda c: (found.get(c.clause_id, unranked)[0], c.ordinal))
         first = []
-        for c in scope:
-            h = found.get(c.clause_id, unranked)[1]
-            if h is None:
-                first.append(Hit(c, 1.0, exact=exact))
-            else:
-                first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact))
-        ids = {c.clause_id for c in scope}
+        for scope, exact in ((named, True), (near, False)):
+            for c in sorted(scope, key=lambda c: (found.get(c.clause_id, unranked)[0], c.ordinal)):
+                h = found.get(c.clause_id, unranked)[1]
+                if h is None:
+                    first.append(Hit(c, 1.0, exact=exact))
+                else:
+                    first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact))
+        ids = {h.clause.clause_id for h in first}
         return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
 
     def _search_named(self, query: str, k: int, mode: str, docs: Sequence[str] | None) -> list[Hit]:

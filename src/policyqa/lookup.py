@@ -56,7 +56,8 @@ class Reference:
 class Resolution:
     reference: Reference
     clauses: list[Clause] = field(default_factory=list)  # what the reference names exactly
-    candidates: list[Clause] = field(default_factory=list)  # close matches otherwise
+    # close matches otherwise; for a section known only by its title, its chapter
+    candidates: list[Clause] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def _matches(c: Clause, ref: Reference) -> bool:
     if ref.item is not None:
         return c.kind == "table_row" and c.path[:1] == (ref.item,) and c.path[1:] in ((0,), ())
     if ref.chapter is not None:
-        if c.kind != "paragraph" or len(c.path) != 3 or c.path[0] != ref.chapter:
+        # a "heading" clause stands for a section whose paragraphs cannot be told apart
+        if c.kind not in ("paragraph", "heading") or len(c.path) != 3 or c.path[0] != ref.chapter:
             return False
         if ref.section is not None and c.path[1] != ref.section:
             return False
@@ -197,17 +199,18 @@ def resolve(text: str, documents: list[Document], clauses: list[Clause]) -> Reso
     named = [c for c in clauses if _matches(c, ref)]
     if ref.doc_id is not None:
         in_doc = [c for c in named if c.doc_id == ref.doc_id]
-        if in_doc:
-            return Resolution(ref, in_doc)
         doc_clauses = [c for c in clauses if c.doc_id == ref.doc_id]
-        if ref.chapter is not None and ref.section is not None:
-            # a scraped page may name a section only in its contents: offer the chapter
-            chapter = [
-                c for c in doc_clauses if c.kind == "paragraph" and c.path[:1] == (ref.chapter,)
-            ]
-            if chapter:
-                return Resolution(ref, [], chapter)
-        return Resolution(ref, [], _nearest(ref, doc_clauses))
+        # a scraped page may name a section only in its contents: offer the chapter (after
+        # the section's title, where the contents give one)
+        chapter = [
+            c
+            for c in doc_clauses
+            if c.kind == "paragraph" and c.path[:1] == (ref.chapter,) and ref.section is not None
+        ]
+        if in_doc:
+            untold = all(c.kind == "heading" for c in in_doc)
+            return Resolution(ref, in_doc, chapter if untold else [])
+        return Resolution(ref, [], chapter or _nearest(ref, doc_clauses))
     # no document named: every document's clause at that position is a candidate
     return Resolution(ref, [], named[:10])
 

@@ -20,19 +20,30 @@ _LEAD_PHRASE_MAX = 20
 _MIN_DEDUP_CHARS = 8
 
 
-def parse_toc(toc: str) -> list[tuple[str, str, str | None]]:
-    """``目录前言第一章规划背景第二章总体要求第一节指导思想…`` -> [(number, title, chapter)]."""
-    parts = _TOC_ENTRY.split(toc)
-    entries: list[tuple[str, str, str | None]] = []
-    chapter: str | None = None
-    for marker, title in zip(parts[1::2], parts[2::2], strict=True):
-        title = title.removesuffix("前言")
-        if marker.endswith("章"):
-            chapter = marker
-            entries.append((marker, title, None))
-        else:
-            entries.append((marker, title, chapter))
-    return entries
+def _contents_span(raw: str) -> tuple[int, int]:
+    """[start, end) of the contents (目录 … up to the body's 前言), or (-1, -1)."""
+    toc_start = raw.find("目录")
+    body_start = raw.find("前言", raw.find("前言", toc_start) + 2) if toc_start >= 0 else -1
+    return (toc_start, body_start) if toc_start >= 0 and body_start > 0 else (-1, -1)
+
+
+def contents(raw: str) -> list[Para]:
+    """The headings the contents list, in order, each with its span in ``raw``.
+
+    E.g. ``第六章 协同提升科技创新水平``, ``第三节 营造良好创新生态``.
+    """
+    toc_start, body_start = _contents_span(raw)
+    if toc_start < 0:
+        return []
+    marks = list(_TOC_ENTRY.finditer(raw, toc_start, body_start))
+    out: list[Para] = []
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        end = nxt.start() if nxt else body_start
+        title = raw[m.end() : end].removesuffix("前言").strip()
+        out.append(
+            Para(f"{m.group(1)} {title}", m.start(), m.start() + len(m.group(1)) + len(title))
+        )
+    return out
 
 
 def _cut_points(line: str, headings: list[str]) -> tuple[list[int], dict[int, str]]:
@@ -59,12 +70,18 @@ def split_run_in(raw: str) -> tuple[list[Para], int]:
     Returns the paragraphs (headings normalised to ``第X章 标题``) and how many
     repeated passages were dropped.
     """
-    toc_start = raw.find("目录")
-    body_start = raw.find("前言", raw.find("前言", toc_start) + 2) if toc_start >= 0 else -1
-    entries = parse_toc(raw[toc_start:body_start]) if body_start > 0 else []
-    chapter_title = {num: title for num, title, ch in entries if ch is None}
-    section_chapter = {num + title: ch for num, title, ch in entries if ch is not None}
-    headings = [num + title for num, title, _ in entries] + ["前言"]
+    toc_start, body_start = _contents_span(raw)
+    chapter_title: dict[str, str] = {}
+    section_chapter: dict[str, str] = {}
+    headings = ["前言"]
+    chapter: str | None = None
+    for entry in contents(raw):
+        num, title = entry.text.split(" ", 1)
+        if num.endswith("章"):
+            chapter, chapter_title[num] = num, title
+        elif chapter is not None:
+            section_chapter[num + title] = chapter
+        headings.insert(-1, num + title)
 
     # the scrape ends with the page's download link (文件下载…<BR>), which is not the document
     tail = raw.rfind("文件下载")

@@ -51,7 +51,7 @@ class Clause:
     clause_id: str
     doc_id: str
     ordinal: int
-    kind: str  # article | paragraph | lead | table_row | preamble
+    kind: str  # article | paragraph | lead | table_row | preamble | notice | heading
     label: str
     citation: str
     heading_path: tuple[str, ...]

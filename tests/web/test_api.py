@@ -372,6 +372,17 @@ def test_documents_pages(client: httpx.Client, engine: Engine) -> None:
     assert html.count('href="/clauses/outline:') == len(engine.clauses_of("outline"))
 
 
+def test_a_section_known_only_from_the_contents_is_shown_as_such(client: httpx.Client) -> None:
+    r = client.get("/clauses/metro:6.3.0")
+    assert r.status_code == 200
+    assert "营造良好创新生态" in r.text and "《重庆都市圈发展规划》第六章第三节" in r.text
+    assert "收录的网页正文未标出该节" in r.text
+    html = client.get("/documents/metro").text
+    assert html.count("（正文未标出该节）") == 8
+    r = client.get("/lookup", params={"ref": "都市圈发展规划第六章第三节"})
+    assert r.status_code == 200 and 'data-clause-id="metro:6.3.0"' in r.text
+
+
 def test_api_docs_are_offline(client: httpx.Client) -> None:
     r = client.get("/docs")
     assert r.status_code == 200
