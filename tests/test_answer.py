@@ -99,6 +99,14 @@ def test_cross_document_cites_each_document(engine):
     assert "5000" in _squash(a.answer)
 
 
+def test_cross_document_part_pointing_back_keeps_the_place(engine):
+    """ "在那里" means 广阳岛, named only in the part about the other document."""
+    a = engine.ask("广阳岛在规划纲要里承担什么示范任务？重庆都市圈发展规划还要在那里建设哪些机构？")
+    assert a.kind == "cross_document" and not a.abstained
+    assert {c.clause_id.split(":")[0] for c in a.citations} >= {"outline", "metro"}
+    assert "长江生态文明干部学院" in a.answer and "长江经济带绿色发展示范" in a.answer
+
+
 def test_english_question_same_answer(engine):
     a = engine.ask(
         "Which Liangjiang New Area department leads the work of promoting the "

@@ -514,6 +514,10 @@ def _clause_lookup(ctx: _Context) -> list[Segment]:
     return segs
 
 
+# words a later part of a question uses to point back at what an earlier part named
+_BACK = re.compile(r"那里|那儿|该地|此处|它们|它")
+
+
 def _cross(ctx: _Context, docs: list[str]) -> list[list[Segment]]:
     """One group of segments per named document."""
     assert ctx.engine is not None
@@ -524,11 +528,15 @@ def _cross(ctx: _Context, docs: list[str]) -> list[list[Segment]]:
         if re.search(r"[：:]", ctx.question)
         else ""
     )
+    every_name = {n for ns in names.values() for n in ns}
     groups: list[list[Segment]] = []
     for doc in docs:
         own = [p for p in parts if any(n.lower() in p.lower() for n in names[doc])]
+        if own and not topic and _BACK.search(" ".join(own)):
+            # "…还要在那里建设哪些机构": the place it points back to is in the parts before
+            own = parts[: parts.index(own[0])] + own
         sub = (topic + " " + " ".join(own)).strip() if own else ctx.question
-        toks = [t for t in dict.fromkeys(ctx.tokenize(sub)) if t not in set(names[doc])]
+        toks = [t for t in dict.fromkeys(ctx.tokenize(sub)) if t not in every_name]
         hits = ctx.engine.search(sub, k=5, docs=[doc])
         scored = score_sentences(ctx, hits[:3], tokens=toks or None, numeric=True)
         picked = _pick(scored, 2, 0.6)
