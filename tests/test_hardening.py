@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from policyqa.chunking import chunk_document, split_clause
+from policyqa.chunking import RETRIEVABLE_KINDS, chunk_document, split_clause
 from policyqa.corpus import SourceText, split_lines
 from policyqa.engine import Engine
 from policyqa.errors import BadInput, PolicyQAError
 from policyqa.lookup import document_mentions, parse_reference, resolve
-from policyqa.runin import split_run_in
+from policyqa.runin import contents, split_run_in
 from policyqa.settings import Settings
 from policyqa.types import Document
 from policyqa.validation import clean_question
@@ -66,18 +66,20 @@ def _document(layout: str) -> Document:
 
 
 def _chunk(raw: str, layout: str) -> None:
+    toc: list = []
     if layout == "run-in":
         paras, _ = split_run_in(raw)
+        toc = contents(raw)
     else:
         paras = split_lines(raw)
-    for p in paras:
+    for p in [*paras, *toc]:
         assert p.text and 0 <= p.start <= p.end <= len(raw)
-    clauses = chunk_document(SourceText(_document(layout), raw, tuple(paras)))
+    clauses = chunk_document(SourceText(_document(layout), raw, tuple(paras), 0, tuple(toc)))
     ids = [c.clause_id for c in clauses]
     assert len(ids) == len(set(ids)), ids
     for c in clauses:
         assert c.doc_id == "synthetic" and 0 <= c.start <= c.end <= len(raw)
-        assert split_clause(c)
+        assert split_clause(c) or c.kind not in RETRIEVABLE_KINDS
 
 
 # ---------------------------------------------------------------- question validation
@@ -169,6 +171,7 @@ def test_reference_parser_on_a_megabyte(engine: Engine, text: str) -> None:
 @example(raw="", layout="sections")
 @example(raw="", layout="run-in")
 @example(raw="目录\n第一章 总则\n前言\n前言\n第一章 总则\n文件下载", layout="run-in")
+@example(raw="目录第一章总则第一节甲第一节甲前言前言第一章总则正文。", layout="run-in")
 def test_chunker_never_crashes(raw: str, layout: str) -> None:
     _chunk(raw, layout)
 

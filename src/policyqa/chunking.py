@@ -356,6 +356,7 @@ def _with_unheaded_sections(
         sec = (cn_to_int(m.group(1)) or 0) if m else 0
         if not m or not chapter[0] or (chapter[0], sec) in headed:
             continue
+        headed.add((chapter[0], sec))  # a contents listing a section twice gives it once
         title = m.group(2)
         where = chapter[1].split(" ")[0] + p.text.split(" ")[0]
         b.add(
