@@ -141,6 +141,17 @@ def test_the_briefs_english_example_is_answered_from_its_clause(engine):
     assert a.citations[0].clause_id == "liangjiang-2023:27"
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Which body leads the Western Land-Sea corridor task?", "西部陆海新通道建设由哪个部门牵头？"],
+)
+def test_a_lead_question_naming_no_plan_gets_the_tagged_clause(engine, question):
+    """Only 两江新区's plan names lead bodies; its 第27条 ranks below clauses that name none."""
+    a = engine.ask(question)
+    assert a.kind == "lead_department" and "牵头部门：自贸办" in a.answer
+    assert a.citations[0].clause_id == "liangjiang-2023:27"
+
+
 def test_english_question_about_a_code_quotes_it(engine):
     a = engine.ask("What does the Liangjiang plan say about 5G?")
     assert not a.abstained and "5G" in a.answer

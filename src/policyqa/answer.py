@@ -404,7 +404,9 @@ def _lead(ctx: _Context) -> list[Segment]:
         if body:
             best = max(body, key=lambda s: ctx.overlap(s))
             return [Segment(first.clause_id, best)]
-    tagged = [h for h in top if h.clause.lead_departments]
+    # a tag is the answer itself: one a little further down beats quoting sentences that
+    # name no body (only 两江新区's plan tags its tasks)
+    tagged = [h for h in ctx.hits[:5] if h.clause.lead_departments]
     if not tagged:
         return []
     main = tagged[0]
