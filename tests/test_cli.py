@@ -76,6 +76,13 @@ def test_clause_reference(index_settings: Settings) -> None:
     assert out.returncode == 0 and "第27条" in out.stdout and "自贸办" in out.stdout
 
 
+def test_clause_known_only_from_the_contents_says_so(index_settings: Settings) -> None:
+    out = run(index_settings, "clause", "都市圈发展规划第六章第三节")
+    assert out.returncode == 0
+    assert "《重庆都市圈发展规划》第六章第三节" in out.stdout and "营造良好创新生态" in out.stdout
+    assert "正文未标出该节" in out.stdout
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import answer_kinds as ak
+from .chunking import UNHEADED_NOTE
 from .crosslingual import is_english
 from .sentences import sentences
 from .types import Answer, Citation, Clause, Hit
@@ -486,7 +487,7 @@ def _sentence_segments(picked: list[_Scored]) -> list[Segment]:
     return [Segment(p.clause.clause_id, p.sentence) for p in _in_doc_order(picked)]
 
 
-_UNHEADED = "”（标题见文件目录；收录的网页正文未标出该节，无法确定其所辖段落）"
+_UNHEADED = f"”（{UNHEADED_NOTE}）"
 
 
 def _clause_lookup(ctx: _Context) -> list[Segment]:

@@ -21,6 +21,8 @@ from .types import Chunk, Clause, Document
 CHUNKER_VERSION = "5"
 RETRIEVABLE_KINDS = frozenset({"article", "lead", "paragraph", "table_row", "preamble"})
 MAX_CHUNK_CHARS = 800
+# what a "heading" clause (a section known only from the contents) says of itself
+UNHEADED_NOTE = "标题见文件目录；收录的网页正文未标出该节，无法确定其所辖段落"
 
 _CN = "一二三四五六七八九十"
 _L1 = re.compile(rf"^([{_CN}]+)、\s*(.*)$")

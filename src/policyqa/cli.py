@@ -160,6 +160,7 @@ def cmd_ask(args: argparse.Namespace) -> None:
 
 
 def cmd_clause(args: argparse.Namespace) -> None:
+    from .chunking import UNHEADED_NOTE
     from .engine import Engine
 
     engine = Engine.load(settings_from(args))
@@ -168,7 +169,8 @@ def cmd_clause(args: argparse.Namespace) -> None:
         _print_json({"ref": args.ref, "clauses": [c.to_dict() for c in res.clauses]})
         return
     for c in res.clauses:
-        print(f"{c.citation}  [{c.clause_id}]\n{c.text}\n")
+        note = f"（{UNHEADED_NOTE}）" if c.kind == "heading" else ""
+        print(f"{c.citation}  [{c.clause_id}]\n{c.text}{note}\n")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
