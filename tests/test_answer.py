@@ -8,6 +8,7 @@ import pytest
 
 from policyqa.answer import NOT_FOUND, compose_answer
 from policyqa.answer_kinds import classify, cross_documents, years
+from policyqa.numerals import int_to_cn
 from policyqa.verify import Segment, verify_segments
 
 
@@ -86,6 +87,24 @@ def test_clause_lookup_of_a_section_known_only_from_the_contents(engine):
     assert "第十二章第一节为“健全重庆都市圈同城化合作机制”" in a.answer
     assert "无法确定其所辖段落" in a.answer  # says why no paragraphs are quoted
     assert a.citations[0].clause_id == "metro:12.1.0"
+
+
+def test_every_section_asked_by_number_gets_its_title(engine):
+    """A section's title, not the box (专栏…) its first paragraph sits in, heads the answer."""
+    wrong, asked = [], 0
+    for d in engine.documents:
+        sections = {}
+        for c in engine.clauses_of(d.doc_id):
+            chaptered = c.heading_path and re.match(r"第.{1,3}章 ", c.heading_path[0])
+            if chaptered and len(c.path) == 3 and min(c.path[:2]) > 0:
+                sections.setdefault(c.path[:2], c.heading_path[1])
+        for (ch, sec), heading in sections.items():
+            q = f"{d.short_names[0]}第{int_to_cn(ch)}章第{int_to_cn(sec)}节主要讲什么？"
+            a, asked = engine.ask(q), asked + 1
+            cited = a.citations[0].clause_id.split(":")[0] if a.citations else None
+            if heading.split(" ", 1)[1] not in a.answer or cited != d.doc_id:
+                wrong.append((q, a.answer[:40]))
+    assert asked >= 70 and not wrong  # 规划纲要 and 重庆都市圈发展规划
 
 
 def test_cross_document_cites_each_document(engine):

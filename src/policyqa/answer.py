@@ -505,7 +505,9 @@ def _clause_lookup(ctx: _Context) -> list[Segment]:
                 Segment(c.clause_id, c.text),
             ]
         return [Segment(c.clause_id, c.text, prefix=f"{c.label}：" if c.label else "")]
-    head = exact[0].heading_path[-1] if exact and exact[0].heading_path else ""
+    # the section the reference names, not a box (专栏…) its first clause may sit in
+    path = exact[0].heading_path if exact else ()
+    head = next((h for h in reversed(path) if not h.startswith("专栏")), "")
     for i, c in enumerate(exact[:8]):
         first = sentences(c.text)[:1]
         text = c.text if len(c.text) <= 80 or not first else first[0]
