@@ -89,6 +89,13 @@ def test_clause_lookup_of_a_section_known_only_from_the_contents(engine):
     assert a.citations[0].clause_id == "metro:12.1.0"
 
 
+def test_a_part_asked_by_number_is_headed_by_its_title(engine):
+    a = engine.ask("两江新区实施方案二（八）")
+    assert a.answer.startswith("（八）打造内陆开放门户专项行动：")  # not "…专项行动。："
+    a = engine.ask("2026—2030年行动方案一（一）讲了什么？")
+    assert a.answer.startswith("（一）指导思想：")
+
+
 def test_every_section_asked_by_number_gets_its_title(engine):
     """A section's title, not the box (专栏…) its first paragraph sits in, heads the answer."""
     wrong, asked = [], 0

@@ -36,6 +36,7 @@ def test_numerals_round_trip() -> None:
         ("liangjiang-2023:27", ["liangjiang-2023:27"]),
         ("发展能级提升行动方案指标表第7项", ["action-2026:table.7"]),
         ("规划纲要第九章第一节第1段", ["outline:9.1.1"]),
+        ("重庆都市圈规划第三章第1段", ["metro:3.0.1"]),  # the chapter's own, not a section's
     ],
 )
 def test_references_resolve_exactly(engine: Engine, ref: str, clause_ids: list[str]) -> None:

@@ -493,30 +493,28 @@ _UNHEADED = f"”（{UNHEADED_NOTE}）"
 def _clause_lookup(ctx: _Context) -> list[Segment]:
     exact = [h.clause for h in ctx.hits if h.exact]
     exact.sort(key=lambda c: c.ordinal)
-    segs: list[Segment] = []
-    if len(exact) == 1:
+    if len(exact) == 1 and exact[0].kind == "heading":
         c = exact[0]
-        if c.kind == "heading":
-            where = "".join(h.split(" ")[0] for h in c.heading_path)
-            return [Segment(c.clause_id, c.text, prefix=f"{where}为“", suffix=_UNHEADED)]
-        if c.kind == "paragraph" and c.heading_path:
-            return [
-                Segment(c.clause_id, c.heading_path[-1], suffix="："),
-                Segment(c.clause_id, c.text),
-            ]
+        where = "".join(h.split(" ")[0] for h in c.heading_path)
+        return [Segment(c.clause_id, c.text, prefix=f"{where}为“", suffix=_UNHEADED)]
+    if len(exact) == 1 and exact[0].kind not in ("paragraph", "lead"):
+        c = exact[0]  # an article or a table row: its own label says what it is
         return [Segment(c.clause_id, c.text, prefix=f"{c.label}：" if c.label else "")]
-    # the section the reference names, not a box (专栏…) its first clause may sit in
-    path = exact[0].heading_path if exact else ()
-    head = next((h for h in reversed(path) if not h.startswith("专栏")), "")
-    for i, c in enumerate(exact[:8]):
+    segs: list[Segment] = []
+    head = _named_heading(exact[0]) if exact else ""
+    if head:
+        segs.append(Segment(exact[0].clause_id, head, suffix="："))
+    for c in exact[:8]:
         first = sentences(c.text)[:1]
-        text = c.text if len(c.text) <= 80 or not first else first[0]
-        prefix = f"{head}：" if i == 0 and head else ""
-        if i == 0 and head:
-            segs.append(Segment(c.clause_id, head, suffix="："))
-            prefix = ""
-        segs.append(Segment(c.clause_id, text, prefix=prefix))
+        long = len(exact) > 1 and len(c.text) > 80 and first
+        segs.append(Segment(c.clause_id, first[0] if long else c.text))
     return segs
+
+
+def _named_heading(c: Clause) -> str:
+    """The heading a reference to ``c``'s place names: its section, not a box (专栏…) the
+    paragraph sits in; without the heading's own full stop."""
+    return next((h for h in reversed(c.heading_path) if not h.startswith("专栏")), "").rstrip("。")
 
 
 # words a later part of a question uses to point back at what an earlier part named

@@ -169,7 +169,10 @@ def _matches(c: Clause, ref: Reference) -> bool:
         # a "heading" clause stands for a section whose paragraphs cannot be told apart
         if c.kind not in ("paragraph", "heading") or len(c.path) != 3 or c.path[0] != ref.chapter:
             return False
-        if ref.section is not None and c.path[1] != ref.section:
+        # "第三章第1段" is how the chapter's own first paragraph is cited (a section's is
+        # "第三章第一节第1段")
+        section = ref.section if ref.section is not None or ref.paragraph is None else 0
+        if section is not None and c.path[1] != section:
             return False
         return ref.paragraph is None or c.path[2] == ref.paragraph
     if ref.part is not None:
