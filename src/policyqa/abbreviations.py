@@ -21,6 +21,11 @@ class Abbreviations:
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
         self.pairs = sorted(set(pairs))
+        # a short form counts only as a whole word: "RCEP", not the "IP" inside "VIP"
+        self._whole_short = [
+            re.compile(rf"(?<![A-Za-z0-9]){re.escape(short.lower())}(?![A-Za-z0-9])")
+            for _, short in self.pairs
+        ]
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Abbreviations:
@@ -38,12 +43,9 @@ class Abbreviations:
         """The forms of the names in ``question`` that the question does not use itself."""
         lowered = question.lower()
         out: list[str] = []
-        for name, short in self.pairs:
+        for (name, short), whole_short in zip(self.pairs, self._whole_short, strict=True):
             has_name = name.lower() in lowered
-            # a short form counts only as a whole word: "RCEP", not the "IP" inside "VIP"
-            has_short = re.search(
-                rf"(?<![A-Za-z0-9]){re.escape(short.lower())}(?![A-Za-z0-9])", lowered
-            )
+            has_short = whole_short.search(lowered)
             if has_name and not has_short:
                 out.append(short)
             elif has_short and not has_name:
