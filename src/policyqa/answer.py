@@ -158,8 +158,11 @@ class _Context:
         self.english = is_english(question)
         tok = engine.index.tokenizer.tokenize if engine is not None else _char_bigrams
         self.tokenize = tok
-        names = {n for d in engine.documents for n in d.names} if engine is not None else set()
-        q_tokens = [t for t in dict.fromkeys(tok(question)) if t not in names]
+        # every name of every document: they say where to look, not what to look for
+        self.doc_names = (
+            {n for d in engine.documents for n in d.names} if engine is not None else set()
+        )
+        q_tokens = [t for t in dict.fromkeys(tok(question)) if t not in self.doc_names]
         self.tokens = q_tokens
         # an English question's words, translated into the corpus's terms (see crosslingual)
         self.concepts: list[tuple[str, ...]] = []
@@ -531,7 +534,6 @@ def _cross(ctx: _Context, docs: list[str]) -> list[list[Segment]]:
         if re.search(r"[：:]", ctx.question)
         else ""
     )
-    every_name = {n for ns in names.values() for n in ns}
     groups: list[list[Segment]] = []
     for doc in docs:
         own = [p for p in parts if any(n.lower() in p.lower() for n in names[doc])]
@@ -539,7 +541,7 @@ def _cross(ctx: _Context, docs: list[str]) -> list[list[Segment]]:
             # "…还要在那里建设哪些机构": the place it points back to is in the parts before
             own = parts[: parts.index(own[0])] + own
         sub = (topic + " " + " ".join(own)).strip() if own else ctx.question
-        toks = [t for t in dict.fromkeys(ctx.tokenize(sub)) if t not in every_name]
+        toks = [t for t in dict.fromkeys(ctx.tokenize(sub)) if t not in ctx.doc_names]
         hits = ctx.engine.search(sub, k=5, docs=[doc])
         scored = score_sentences(ctx, hits[:3], tokens=toks or None, numeric=True)
         picked = _pick(scored, 2, 0.6)
