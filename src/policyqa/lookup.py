@@ -202,6 +202,8 @@ def resolve(text: str, documents: list[Document], clauses: list[Clause]) -> Reso
     named = [c for c in clauses if _matches(c, ref)]
     if ref.doc_id is not None:
         in_doc = [c for c in named if c.doc_id == ref.doc_id]
+        if in_doc and not all(c.kind == "heading" for c in in_doc):
+            return Resolution(ref, in_doc)
         doc_clauses = [c for c in clauses if c.doc_id == ref.doc_id]
         # a scraped page may name a section only in its contents: offer the chapter (after
         # the section's title, where the contents give one)
@@ -211,8 +213,7 @@ def resolve(text: str, documents: list[Document], clauses: list[Clause]) -> Reso
             if c.kind == "paragraph" and c.path[:1] == (ref.chapter,) and ref.section is not None
         ]
         if in_doc:
-            untold = all(c.kind == "heading" for c in in_doc)
-            return Resolution(ref, in_doc, chapter if untold else [])
+            return Resolution(ref, in_doc, chapter)
         return Resolution(ref, [], chapter or _nearest(ref, doc_clauses))
     # no document named: every document's clause at that position is a candidate
     return Resolution(ref, [], named[:10])
