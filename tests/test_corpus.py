@@ -17,6 +17,8 @@ def test_metadata_names_every_document(corpus_dir: Path) -> None:
 
 def test_seed_files_are_copied_unchanged(corpus_dir: Path) -> None:
     seeds = corpus_dir.parent.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} is absent: nothing to compare corpus/ with")
     for d in load_documents(corpus_dir):
         assert (corpus_dir / d.file).read_bytes() == (seeds / d.seed_file).read_bytes()
 

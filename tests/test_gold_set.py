@@ -11,8 +11,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO_ROOT / "eval" / "gold"
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
-SAMPLE = REPO_ROOT.parent / "shared" / "eval" / "sample.jsonl"
+CORPUS_DIR = REPO_ROOT / "corpus"  # the seed texts, mapped through documents.toml
+SAMPLE = GOLD_DIR / "sample.jsonl"  # a copy of the public sample (shared/eval/sample.jsonl)
+SHARED = REPO_ROOT.parent / "shared"
 DEV = GOLD_DIR / "dev.jsonl"
 HELDOUT = GOLD_DIR / "heldout.jsonl"
 DOC_KEYS = ["000", "001", "002", "003", "004"]
@@ -31,7 +32,7 @@ gv = _load_verify_module()
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, str]:
-    return gv.load_corpus(SEEDS_DIR)
+    return gv.load_corpus(CORPUS_DIR)
 
 
 def _items(path: Path) -> list[dict]:
@@ -76,12 +77,22 @@ def test_sets_together_have_no_problems(dev, heldout, sample, corpus):
     assert gv.verify(dev + heldout + sample, corpus) == []
 
 
-def test_project_corpus_gives_same_result(dev, heldout, sample):
-    """The bundled corpus/ (mapped through documents.toml) holds the same texts as the seeds."""
-    corpus_dir = REPO_ROOT / "corpus"
-    project = gv.load_corpus(corpus_dir)
+def test_shared_seeds_give_same_result(dev, heldout, sample):
+    """The seeds beside the checkout hold the same texts as corpus/ (where they exist)."""
+    seeds = SHARED / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} is absent: the corpus/ copy is checked on its own")
+    project = gv.load_corpus(seeds)
     assert sorted(project) == DOC_KEYS
     assert gv.verify(dev + heldout + sample, project) == []
+
+
+def test_sample_is_the_public_one():
+    """eval/gold/sample.jsonl is an unchanged copy of the public sample, where it is beside us."""
+    public = SHARED / "eval" / "sample.jsonl"
+    if not public.is_file():
+        pytest.skip(f"{public} is absent: the repository's copy is used")
+    assert SAMPLE.read_bytes() == public.read_bytes()
 
 
 def test_counts_meet_minimums(dev, heldout):

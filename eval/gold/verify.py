@@ -4,7 +4,7 @@ Usage:
     python eval/gold/verify.py [FILE.jsonl ...] [--seeds DIR] [--sample PATH | --no-sample]
 
 With no FILE arguments, ``dev.jsonl`` and ``heldout.jsonl`` next to this script are checked.
-The public sample (``--sample``, default ``/work/shared/eval/sample.jsonl`` when it exists) is
+The public sample (``--sample``, default ``sample.jsonl`` beside this script, a copy of shared/eval/sample.jsonl) is
 checked together with them, so ids and gold strings shared between the sets are reported.
 
 Documents are matched by the 3-digit prefix of their file name (``000`` … ``004``): an item's
@@ -38,9 +38,9 @@ TYPES = {
 }
 LANGS = {"zh", "en"}
 GOLD_MIN, GOLD_MAX = 12, 40
-DEFAULT_SEEDS = Path("/work/shared/seeds")
-DEFAULT_SAMPLE = Path("/work/shared/eval/sample.jsonl")
 HERE = Path(__file__).resolve().parent
+DEFAULT_SEEDS = HERE.parent.parent / "corpus"  # the seed texts, mapped through documents.toml
+DEFAULT_SAMPLE = HERE / "sample.jsonl"  # the repository's copy of shared/eval/sample.jsonl
 
 _WS = re.compile(r"\s+")
 _PREFIX = re.compile(r"^(\d{3})")

@@ -667,7 +667,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(argv if argv is not None else sys.argv[1:])
     verbose = "-v" in args
     paths = [a for a in args if a != "-v"] or [
-        str(ROOT.parent / "shared" / "eval" / "sample.jsonl"),
+        str(ROOT / "eval" / "gold" / "sample.jsonl"),
         str(ROOT / "eval" / "gold" / "dev.jsonl"),
     ]
     engine = Engine.load(load_settings())
