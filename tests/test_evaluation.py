@@ -15,7 +15,7 @@ from policyqa.cli import main
 from policyqa.errors import BadInput, PolicyQAError
 from policyqa.settings import ROOT, load_settings
 
-SAMPLE = ROOT.parent / "shared" / "eval" / "sample.jsonl"
+SAMPLE = ROOT / "eval" / "gold" / "sample.jsonl"
 BASELINE = ROOT / "eval" / "baseline.json"
 
 G = ["甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉"]
@@ -115,7 +115,7 @@ def _write(path: Path, lines: list[str]) -> Path:
 def test_load_gold_reads_the_sample():
     items = ev.load_gold([SAMPLE])
     assert len(items) == 40
-    assert {it.source for it in items} == {"shared/eval/sample.jsonl"}
+    assert {it.source for it in items} == {"eval/gold/sample.jsonl"}
     assert sum(not it.answerable for it in items) == 2
 
 
@@ -174,7 +174,7 @@ def test_modes_and_ks_are_checked():
 
 def test_default_gold_paths(tmp_path):
     s = load_settings(environ={}, eval_dir=tmp_path / "a" / "eval")
-    assert ev.default_gold_paths(s) == [tmp_path / "shared" / "eval" / "sample.jsonl"]
+    assert ev.default_gold_paths(s) == [tmp_path / "a" / "eval" / "gold" / "sample.jsonl"]
     gold = tmp_path / "a" / "eval" / "gold"
     gold.mkdir(parents=True)
     (gold / "dev.jsonl").write_text("", encoding="utf-8")
@@ -221,7 +221,10 @@ def test_eval_command_writes_report_and_history(tmp_path, index_settings, monkey
     monkeypatch.setenv("POLICYQA_EVAL_DIR", str(tmp_path / "eval"))
     qa, out = _subset(tmp_path), tmp_path / "report"
     argv = ["eval", "--index-dir", str(index_settings.index_dir), "--qa", str(qa)]
+    history = tmp_path / "eval" / "history.jsonl"
     assert main([*argv, "--report", str(out)]) == 0
+    assert not history.exists()  # a plain run changes no file but the report it was asked for
+    assert main([*argv, "--report", str(out), "--record"]) == 0
     text = capsys.readouterr().out
     assert "hybrid" in text and "hit@5" in text and "no earlier run" in text
     for name in ("report.json", "report.html", *ev_plots()):
@@ -251,9 +254,8 @@ def test_eval_command_writes_report_and_history(tmp_path, index_settings, monkey
         assert f"src='{png}'" in page  # relative, so the folder works offline
     assert "http://" not in page and "https://" not in page
 
-    history = tmp_path / "eval" / "history.jsonl"
     assert len(history.read_text(encoding="utf-8").splitlines()) == 1
-    assert main([*argv, "--modes", "hybrid", "--k", "1,3", "--json"]) == 0
+    assert main([*argv, "--modes", "hybrid", "--k", "1,3", "--json", "--record"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert set(again["delta_vs_previous"]) == {"hybrid"}
     assert again["ks"] == [1, 3, 5]

@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build the index from the corpus")
     _common(p)
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
 
     p = sub.add_parser("search", help="the clauses that answer a question")
     _common(p)
@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", default="1,5,10", help="cut-offs for hit@k and recall@k")
     p.add_argument("--report", metavar="DIR", help="write report.json and report.html here")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--record", action="store_true", help="append this run to eval/history.jsonl")
     return parser
 
 
@@ -101,7 +102,7 @@ def _questions(arg: str | None) -> tuple[list[str], bool]:
 def cmd_index(args: argparse.Namespace) -> None:
     from .store import build_index
 
-    m = build_index(settings_from(args), progress=not args.quiet and sys.stderr.isatty())
+    m = build_index(settings_from(args), progress=not args.quiet)
     c = m["counts"]
     for doc_id, n in m.get("dropped_duplicates", {}).items():
         print(f"{doc_id}: dropped {n} repeated passages (indexed once)")

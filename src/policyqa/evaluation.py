@@ -238,7 +238,8 @@ def default_gold_paths(settings: Settings) -> list[Path]:
 
 
 def sample_path(settings: Settings) -> Path:
-    return settings.eval_dir.parent.parent / "shared" / "eval" / "sample.jsonl"
+    """The repository's copy of the public sample (shared/eval/sample.jsonl)."""
+    return settings.eval_dir / "gold" / "sample.jsonl"
 
 
 def parse_modes(text: str) -> tuple[str, ...]:
@@ -660,7 +661,8 @@ def render_text(report: dict[str, Any], delta: dict[str, dict[str, float]] | Non
 
 
 def run_cli(args: argparse.Namespace, settings: Settings) -> None:
-    """``policyqa eval``: evaluate, print, append to eval/history.jsonl, optionally report."""
+    """``policyqa eval``: evaluate, print, compare with the last recorded run, optionally
+    report; ``--record`` appends this run to eval/history.jsonl (a tracked file)."""
     from .engine import Engine
 
     modes = parse_modes(args.modes)
@@ -678,10 +680,11 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> None:
     entry = history_entry(report)
     delta = deltas(previous_entry(history, entry["sets"]), entry)
     report["delta_vs_previous"] = delta
-    try:
-        append_history(history, entry)
-    except OSError as err:
-        print(f"policyqa: warning: could not append to {history}: {err}", file=sys.stderr)
+    if args.record:
+        try:
+            append_history(history, entry)
+        except OSError as err:
+            print(f"policyqa: warning: could not append to {history}: {err}", file=sys.stderr)
     if report_dir is not None:
         from .eval_report import write_report
 
