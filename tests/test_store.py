@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -121,3 +122,25 @@ def test_quiet_index_prints_only_its_summary(hashed: Settings) -> None:
     assert done.returncode == 0, done.stderr
     assert "DEBUG" not in done.stderr and "Traceback" not in done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith("indexed 5 documents")
+
+
+def test_index_shows_progress_in_a_plain_log(tmp_path: Path, hashed: Settings) -> None:
+    """Embedding into a log (not a terminal) prints done/total, rate and time left lines."""
+    env = {
+        **os.environ,
+        "POLICYQA_INDEX_DIR": str(tmp_path / "fresh"),
+        "POLICYQA_CORPUS_DIR": str(hashed.corpus_dir),
+        "POLICYQA_ENCODER": "hash",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "policyqa.cli", "index"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [x for x in done.stderr.splitlines() if x.startswith("embedding clauses: ")]
+    assert lines, done.stderr
+    assert re.fullmatch(r"embedding clauses: (\d+)/\1 \(100%\), [\d.]+/s, done in \d+ s", lines[-1])
+    assert "\r" not in done.stderr  # no terminal bar in a log

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from .crosslingual import LEXICON_FILE, Lexicon, build_lexicon, dictionary_versi
 from .dense_index import DenseIndex
 from .encoders import Encoder, encoder_name, make_encoder
 from .errors import IndexProblem
+from .progress import Progress
 from .sentences import sentences
 from .settings import Settings
 from .tokenizing import Tokenizer, build_terms
@@ -96,15 +96,7 @@ def _embed(
     keys = [hashlib.sha256((EMBED_RECIPE + t).encode()).hexdigest() for t in texts]
     todo = [i for i, k in enumerate(keys) if k not in cache or cache[k].shape != (encoder.dim,)]
     if todo:
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=len(todo),
-            desc=f"embedding {what}",
-            unit="text",
-            disable=not progress,
-            file=sys.stderr,
-        )
+        bar = Progress(len(todo), f"embedding {what}", enabled=progress)
         for start in range(0, len(todo), _BATCH):
             batch = todo[start : start + _BATCH]
             vectors = encoder.encode_passages([texts[i] for i in batch])
