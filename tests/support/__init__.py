@@ -1,0 +1,1 @@
+"""Helpers the tests run in child processes."""
