@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +17,7 @@ CORPUS_DIR = REPO_ROOT / "corpus"  # the seed texts, mapped through documents.to
 SAMPLE = GOLD_DIR / "sample.jsonl"  # a copy of the public sample (shared/eval/sample.jsonl)
 SHARED = REPO_ROOT.parent / "shared"
 DEV = GOLD_DIR / "dev.jsonl"
+FRESH_HELDOUT = GOLD_DIR / "fresh-heldout.jsonl"
 HELDOUT = GOLD_DIR / "heldout.jsonl"
 DOC_KEYS = ["000", "001", "002", "003", "004"]
 
@@ -172,3 +175,36 @@ def test_splits_do_not_share_units(first, second, request):
     a = request.getfixturevalue(first)
     b = request.getfixturevalue(second)
     assert _overlap(a, b) == []
+
+
+FRESH = {"fresh-dev": ("fd", GOLD_DIR / "fresh-dev.jsonl"), "fresh-heldout": ("fh", FRESH_HELDOUT)}
+
+
+@pytest.mark.parametrize("name", sorted(FRESH))
+def test_fresh_set_is_well_formed_and_covers_every_type(name, corpus):
+    """The independently written sets (eval/gold/FRESH.md): valid, sequential, every type."""
+    prefix, path = FRESH[name]
+    items = _items(path)
+    assert gv.verify(items, corpus) == []
+    assert [it["id"] for it in items] == [f"{prefix}-{i:03d}" for i in range(1, len(items) + 1)]
+    counts = Counter(it["type"] for it in items)
+    assert set(counts) == gv.TYPES and min(counts.values()) >= 8, counts
+
+
+def test_all_gold_sets_together_have_no_problems(dev, heldout, sample, corpus):
+    """Ids unique and no gold string shared across all five sets."""
+    fresh = [it for _, path in FRESH.values() for it in _items(path)]
+    assert gv.verify(dev + heldout + sample + fresh, corpus) == []
+
+
+def test_dialogues_pass_their_checker():
+    """eval/dialogues: every turn's gold and answer strings verified (eval/dialogues/check.py)."""
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "eval" / "dialogues" / "check.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "OK: all gold and answer strings verified" in done.stdout, (
+        done.stdout + done.stderr
+    )
