@@ -16,12 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from policyqa.crosslingual import is_english
 from policyqa.engine import Engine
-from policyqa.settings import ROOT, load_settings
-from policyqa.store import build_index
+from policyqa.index.build import build_index
+from policyqa.settings import load_settings
+from policyqa.text.language import is_english
 
-SAMPLE = ROOT.parent / "shared" / "eval" / "sample.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "eval" / "gold" / "sample.jsonl"
 
 
 def percentile(values: list[float], q: float) -> float:

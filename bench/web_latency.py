@@ -28,7 +28,7 @@ import httpx
 from policyqa.web.spawn import ServerFailed, serve_subprocess
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO.parent / "shared" / "eval" / "sample.jsonl"
+SAMPLE = REPO / "eval" / "gold" / "sample.jsonl"
 OUT = REPO / "bench" / "results" / "web_latency.json"
 
 

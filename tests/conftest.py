@@ -6,10 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support import REPO as ROOT
 
 from policyqa.engine import Engine
-from policyqa.settings import ROOT, Settings, load_settings
-from policyqa.store import build_index
+from policyqa.index.build import build_index
+from policyqa.settings import Settings, load_settings
 
 REPO = ROOT
 SHARED = REPO.parent / "shared"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from policyqa.abbreviations import Abbreviations
 from policyqa.engine import Engine
+from policyqa.retrieve.abbreviations import Abbreviations
 
 RCEP = ("区域全面经济伙伴关系协定", "RCEP")
 

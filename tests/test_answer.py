@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from policyqa.answer import NOT_FOUND, compose_answer
-from policyqa.answer_kinds import classify, cross_documents, years
-from policyqa.numerals import int_to_cn
-from policyqa.verify import Segment, verify_segments
+from policyqa.answer.compose import NOT_FOUND, compose, prepare
+from policyqa.answer.kinds import classify, cross_documents, years
+from policyqa.answer.verify import Segment, verify_segments
+from policyqa.text.numerals import int_to_cn
 
 
 def _squash(s: str) -> str:
@@ -245,14 +245,13 @@ def test_verification_drops_a_forged_span(engine):
 
 
 def test_compose_never_shows_a_forged_span(engine, monkeypatch):
-    import policyqa.answer as answer_mod
+    import policyqa.answer.templates as templates
 
     def forged(ctx):
         return [Segment("liangjiang-2023:27", "牵头部门：财政局")]
 
-    monkeypatch.setattr(answer_mod, "_lead", forged)
-    hits = engine.search("两江新区推进西部陆海新通道建设由哪个部门牵头？", k=5)
-    a = compose_answer("两江新区推进西部陆海新通道建设由哪个部门牵头？", hits, engine)
+    monkeypatch.setattr(templates, "lead", forged)
+    a = engine.ask("两江新区推进西部陆海新通道建设由哪个部门牵头？")
     assert "财政局" not in a.answer  # dropped; the extractive fallback answers instead
     assert not a.abstained and a.citations
 
@@ -273,6 +272,6 @@ def test_kinds_and_documents(engine):
     assert classify("第27条由哪个部门牵头？", hits, docs) == "lead_department"
 
 
-def test_no_hits_is_not_found():
-    a = compose_answer("随便问问", [], None)
+def test_no_hits_is_not_found(engine):
+    a = compose(prepare("随便问问", [], engine.view, None, None), {})
     assert a.abstained and a.answer == NOT_FOUND

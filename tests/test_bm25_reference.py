@@ -15,7 +15,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from policyqa.engine import Engine
-from policyqa.store import bm25_text
+from policyqa.index.build import bm25_text
 
 
 class LuceneIdfOkapi(BM25Okapi):

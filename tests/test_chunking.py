@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.chunking import MAX_CHUNK_CHARS, chunk_document, lead_departments, split_clause
-from policyqa.corpus import load_documents, load_source
+from policyqa.ingest.chunk import MAX_CHUNK_CHARS, chunk_document, split_clause
+from policyqa.ingest.corpus import load_documents, load_source
+from policyqa.ingest.tags import lead_departments
 from policyqa.types import Clause
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from policyqa.corpus import load_documents, load_source
 from policyqa.errors import CorpusError
+from policyqa.ingest.corpus import load_documents, load_source
 
 
 def test_metadata_names_every_document(corpus_dir: Path) -> None:

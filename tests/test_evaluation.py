@@ -9,11 +9,12 @@ import math
 from pathlib import Path
 
 import pytest
+from support import REPO as ROOT
 
-from policyqa import evaluation as ev
 from policyqa.cli import main
 from policyqa.errors import BadInput, PolicyQAError
-from policyqa.settings import ROOT, load_settings
+from policyqa.evaluation import gold, history, metrics, run
+from policyqa.settings import load_settings
 
 SAMPLE = ROOT / "eval" / "gold" / "sample.jsonl"
 BASELINE = ROOT / "eval" / "baseline.json"
@@ -25,83 +26,85 @@ G = ["甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉"]
 
 
 def test_whitespace_is_ignored_on_both_sides():
-    assert ev.is_relevant("……甲乙丙 丁戊\n己庚辛壬癸……", G)
-    assert ev.is_relevant("甲乙丙丁戊己庚辛壬癸", ["甲乙丙\u3000丁戊己 庚辛壬癸"])
-    assert not ev.is_relevant("甲乙丙丁戊己庚辛壬", G)  # one character short
-    assert ev.strip_ws(" a\tb\u3000c\n") == "abc"
+    assert metrics.is_relevant("……甲乙丙 丁戊\n己庚辛壬癸……", G)
+    assert metrics.is_relevant("甲乙丙丁戊己庚辛壬癸", ["甲乙丙\u3000丁戊己 庚辛壬癸"])
+    assert not metrics.is_relevant("甲乙丙丁戊己庚辛壬", G)  # one character short
+    assert metrics.strip_ws(" a\tb\u3000c\n") == "abc"
 
 
 def test_relevant_if_any_gold_string_is_contained():
-    assert ev.relevance(["无关", "…子丑寅卯辰巳午未申酉…", "甲乙丙丁戊己庚辛壬癸"], G) == [
+    assert metrics.relevance(["无关", "…子丑寅卯辰巳午未申酉…", "甲乙丙丁戊己庚辛壬癸"], G) == [
         False,
         True,
         True,
     ]
-    assert not ev.is_relevant("任何文字", [])
+    assert not metrics.is_relevant("任何文字", [])
 
 
 def test_hit_at_k():
     rels = [False, False, True, False]
-    assert ev.hit_at_k(rels, 1) == 0.0
-    assert ev.hit_at_k(rels, 2) == 0.0
-    assert ev.hit_at_k(rels, 3) == 1.0
-    assert ev.hit_at_k(rels, 10) == 1.0
-    assert ev.hit_at_k([], 5) == 0.0
+    assert metrics.hit_at_k(rels, 1) == 0.0
+    assert metrics.hit_at_k(rels, 2) == 0.0
+    assert metrics.hit_at_k(rels, 3) == 1.0
+    assert metrics.hit_at_k(rels, 10) == 1.0
+    assert metrics.hit_at_k([], 5) == 0.0
 
 
 def test_recall_at_k_counts_gold_strings_not_passages():
     passages = ["x", G[0], "y", G[0] + G[1]]
-    assert ev.recall_at_k(passages, G, 1) == 0.0
-    assert ev.recall_at_k(passages, G, 2) == 0.5
-    assert ev.recall_at_k(passages, G, 4) == 1.0
-    assert ev.recall_at_k([G[0]], [G[0], "没有的句子"], 5) == 0.5
+    assert metrics.recall_at_k(passages, G, 1) == 0.0
+    assert metrics.recall_at_k(passages, G, 2) == 0.5
+    assert metrics.recall_at_k(passages, G, 4) == 1.0
+    assert metrics.recall_at_k([G[0]], [G[0], "没有的句子"], 5) == 0.5
 
 
 def test_reciprocal_rank_and_first_rank():
-    assert ev.reciprocal_rank([True]) == 1.0
-    assert ev.reciprocal_rank([False, False, True]) == pytest.approx(1 / 3)
-    assert ev.reciprocal_rank([False] * 10 + [True]) == 0.0  # beyond @10
-    assert ev.reciprocal_rank([False, True], k=1) == 0.0
-    assert ev.first_relevant_rank([False, True, True]) == 2
-    assert ev.first_relevant_rank([False]) is None
+    assert metrics.reciprocal_rank([True]) == 1.0
+    assert metrics.reciprocal_rank([False, False, True]) == pytest.approx(1 / 3)
+    assert metrics.reciprocal_rank([False] * 10 + [True]) == 0.0  # beyond @10
+    assert metrics.reciprocal_rank([False, True], k=1) == 0.0
+    assert metrics.first_relevant_rank([False, True, True]) == 2
+    assert metrics.first_relevant_rank([False]) is None
 
 
 def test_ndcg_binary():
-    assert ev.ndcg_at_k([True, False, False], 10, n_relevant=1) == 1.0
-    assert ev.ndcg_at_k([False, True], 10, n_relevant=1) == pytest.approx(1 / math.log2(3))
+    assert metrics.ndcg_at_k([True, False, False], 10, n_relevant=1) == 1.0
+    assert metrics.ndcg_at_k([False, True], 10, n_relevant=1) == pytest.approx(1 / math.log2(3))
     # two relevant passages exist; only one retrieved, at rank 1
     ideal = 1 + 1 / math.log2(3)
-    assert ev.ndcg_at_k([True, False], 10, n_relevant=2) == pytest.approx(1 / ideal)
-    assert ev.ndcg_at_k([False, False], 10, n_relevant=1) == 0.0
-    assert ev.ndcg_at_k([False, False], 10, n_relevant=0) == 0.0
+    assert metrics.ndcg_at_k([True, False], 10, n_relevant=2) == pytest.approx(1 / ideal)
+    assert metrics.ndcg_at_k([False, False], 10, n_relevant=1) == 0.0
+    assert metrics.ndcg_at_k([False, False], 10, n_relevant=0) == 0.0
     # a short count never lifts nDCG above 1
-    assert ev.ndcg_at_k([True, True], 10, n_relevant=1) == 1.0
+    assert metrics.ndcg_at_k([True, True], 10, n_relevant=1) == 1.0
     # relevance beyond the cut-off does not count
-    assert ev.ndcg_at_k([False] * 10 + [True], 10, n_relevant=1) == 0.0
+    assert metrics.ndcg_at_k([False] * 10 + [True], 10, n_relevant=1) == 0.0
 
 
 def test_cross_document_needs_every_named_document():
     passages = [G[0], "无关", G[1]]
     docs = ["a", "b", "b"]
-    assert ev.docs_hit_at_k(passages, docs, G, ["a", "b"], 3) == 1.0
-    assert ev.docs_hit_at_k(passages, docs, G, ["a", "b"], 2) == 0.0  # b's gold at rank 3
+    assert metrics.docs_hit_at_k(passages, docs, G, ["a", "b"], 3) == 1.0
+    assert metrics.docs_hit_at_k(passages, docs, G, ["a", "b"], 2) == 0.0  # b's gold at rank 3
     # a relevant passage only counts for the document it comes from
-    assert ev.docs_hit_at_k([G[0], G[1]], ["a", "a"], G, ["a", "b"], 5) == 0.0
-    assert ev.docs_hit_at_k(passages, docs, G, [], 3) == 0.0
+    assert metrics.docs_hit_at_k([G[0], G[1]], ["a", "a"], G, ["a", "b"], 5) == 0.0
+    assert metrics.docs_hit_at_k(passages, docs, G, [], 3) == 0.0
 
 
 def test_answer_correct():
-    assert ev.answer_correct("由 现代服务业局 牵头", False, ["现代服务业局"], True)
-    assert ev.answer_correct("3个 以上，两江水土国际数据港", False, ["3个以上", "两江水土"], True)
-    assert not ev.answer_correct("3个以上", False, ["3个以上", "两江水土"], True)
-    assert not ev.answer_correct("现代服务业局", True, ["现代服务业局"], True)
-    assert ev.answer_correct("未找到", True, [], False)
-    assert not ev.answer_correct("一段实质性回答", False, [], False)
+    assert metrics.answer_correct("由 现代服务业局 牵头", False, ["现代服务业局"], True)
+    assert metrics.answer_correct(
+        "3个 以上，两江水土国际数据港", False, ["3个以上", "两江水土"], True
+    )
+    assert not metrics.answer_correct("3个以上", False, ["3个以上", "两江水土"], True)
+    assert not metrics.answer_correct("现代服务业局", True, ["现代服务业局"], True)
+    assert metrics.answer_correct("未找到", True, [], False)
+    assert not metrics.answer_correct("一段实质性回答", False, [], False)
 
 
 def test_mean():
-    assert ev.mean([]) is None
-    assert ev.mean([1.0, 0.0, 0.5]) == 0.5
+    assert metrics.mean([]) is None
+    assert metrics.mean([1.0, 0.0, 0.5]) == 0.5
 
 
 # ----------------------------------------------------------------- input checking
@@ -113,7 +116,7 @@ def _write(path: Path, lines: list[str]) -> Path:
 
 
 def test_load_gold_reads_the_sample():
-    items = ev.load_gold([SAMPLE])
+    items = gold.load_gold([SAMPLE])
     assert len(items) == 40
     assert {it.source for it in items} == {"eval/gold/sample.jsonl"}
     assert sum(not it.answerable for it in items) == 2
@@ -147,54 +150,54 @@ def test_bad_gold_lines_name_file_and_line(tmp_path, line, message):
         tmp_path / "bad.jsonl", [SAMPLE.read_text(encoding="utf-8").splitlines()[0], line]
     )
     with pytest.raises(BadInput, match=message) as err:
-        ev.load_gold([path])
+        gold.load_gold([path])
     assert f"{path}:2" in str(err.value)
     assert "\n" not in str(err.value)
 
 
 def test_missing_and_duplicate_gold(tmp_path):
     with pytest.raises(BadInput, match="does not exist"):
-        ev.load_gold([tmp_path / "nope.jsonl"])
+        gold.load_gold([tmp_path / "nope.jsonl"])
     with pytest.raises(BadInput, match="duplicate id"):
-        ev.load_gold([SAMPLE, SAMPLE])
+        gold.load_gold([SAMPLE, SAMPLE])
     with pytest.raises(BadInput, match="no items"):
-        ev.load_gold([_write(tmp_path / "empty.jsonl", [""])])
+        gold.load_gold([_write(tmp_path / "empty.jsonl", [""])])
 
 
 def test_modes_and_ks_are_checked():
-    assert ev.parse_modes("hybrid, bm25") == ("hybrid", "bm25")
-    assert ev.parse_ks("10,1,5,5", 50) == (1, 5, 10)
+    assert gold.parse_modes("hybrid, bm25") == ("hybrid", "bm25")
+    assert gold.parse_ks("10,1,5,5", 50) == (1, 5, 10)
     for bad in ("hybrid,sparse", "", ","):
         with pytest.raises(BadInput):
-            ev.parse_modes(bad)
+            gold.parse_modes(bad)
     for bad in ("1,five", "0,5", "1,500", "", "1.5"):
         with pytest.raises(BadInput):
-            ev.parse_ks(bad, 50)
+            gold.parse_ks(bad, 50)
 
 
 def test_default_gold_paths(tmp_path):
     s = load_settings(environ={}, eval_dir=tmp_path / "a" / "eval")
-    assert ev.default_gold_paths(s) == [tmp_path / "a" / "eval" / "gold" / "sample.jsonl"]
-    gold = tmp_path / "a" / "eval" / "gold"
-    gold.mkdir(parents=True)
-    (gold / "dev.jsonl").write_text("", encoding="utf-8")
-    (gold / "heldout.jsonl").write_text("", encoding="utf-8")
-    assert ev.default_gold_paths(s) == [gold / "dev.jsonl", gold / "heldout.jsonl"]
+    assert gold.default_gold_paths(s) == [tmp_path / "a" / "eval" / "gold" / "sample.jsonl"]
+    folder = tmp_path / "a" / "eval" / "gold"
+    folder.mkdir(parents=True)
+    (folder / "dev.jsonl").write_text("", encoding="utf-8")
+    (folder / "heldout.jsonl").write_text("", encoding="utf-8")
+    assert gold.default_gold_paths(s) == [folder / "dev.jsonl", folder / "heldout.jsonl"]
 
 
 def test_history_deltas(tmp_path):
-    history = tmp_path / "history.jsonl"
+    path = tmp_path / "history.jsonl"
     one = {"sets": ["a"], "modes": {"hybrid": {"hit@5": 0.5, "mrr@10": 0.4}}}
     other = {"sets": ["b"], "modes": {"hybrid": {"hit@5": 0.9, "mrr@10": 0.9}}}
-    assert ev.previous_entry(history, ["a"]) is None
-    ev.append_history(history, one)
-    ev.append_history(history, other)
-    with history.open("a", encoding="utf-8") as f:
+    assert history.previous_entry(path, ["a"]) is None
+    history.append_history(path, one)
+    history.append_history(path, other)
+    with path.open("a", encoding="utf-8") as f:
         f.write("not json\n")
-    prev = ev.previous_entry(history, ["a"])
+    prev = history.previous_entry(path, ["a"])
     cur = {"sets": ["a"], "modes": {"hybrid": {"hit@5": 0.6, "mrr@10": 0.35}, "bm25": {}}}
-    assert ev.deltas(prev, cur) == {"hybrid": {"hit@5": 0.1, "mrr@10": -0.05}}
-    assert ev.deltas(None, cur) == {}
+    assert history.deltas(prev, cur) == {"hybrid": {"hit@5": 0.1, "mrr@10": -0.05}}
+    assert history.deltas(None, cur) == {}
 
 
 # ----------------------------------------------------------------- the command
@@ -263,7 +266,7 @@ def test_eval_command_writes_report_and_history(tmp_path, index_settings, monkey
 
 
 def ev_plots() -> list[str]:
-    from policyqa.eval_report import PLOTS
+    from policyqa.evaluation.html_report import PLOTS
 
     return list(PLOTS.values())
 
@@ -286,7 +289,7 @@ def test_eval_command_bad_input_is_one_line(tmp_path, monkeypatch, capsys, extra
 def test_bad_gold_line_is_policyqa_error(tmp_path):
     path = _write(tmp_path / "x.jsonl", ["{"])
     with pytest.raises(PolicyQAError):
-        ev.load_gold([path])
+        gold.load_gold([path])
 
 
 # ----------------------------------------------------------------- regression guard
@@ -297,11 +300,11 @@ def test_retrieval_does_not_regress_below_baseline(engine):
     eval/baseline.json. Update the baseline deliberately, in the same commit as the change
     that moves it (see eval/README.md)."""
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    paths = ev.default_gold_paths(engine.settings.with_overrides(eval_dir=ROOT / "eval"))
-    items = ev.load_gold(paths)
+    paths = gold.default_gold_paths(engine.settings.with_overrides(eval_dir=ROOT / "eval"))
+    items = gold.load_gold(paths)
     sets = sorted({it.source for it in items})
     assert sets == baseline["sets"], "gold sets changed: re-measure and update eval/baseline.json"
-    report = ev.evaluate(engine, items, modes=("hybrid",), answers=False)
+    report = run.evaluate(engine, items, modes=("hybrid",), answers=False)
     got = report["retrieval"]["hybrid"]["overall"]
     tol = baseline.get("tolerance", 0.02)
     for metric in ("hit@5", "mrr@10"):

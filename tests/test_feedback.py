@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from policyqa.errors import BadInput, NotFound
-from policyqa.feedback import FeedbackStore, db_path
 from policyqa.settings import Settings, load_settings
+from policyqa.web.feedback_store import FeedbackStore, db_path
 from policyqa.web.spawn import free_port, serve_subprocess
 
 

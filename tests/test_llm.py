@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from policyqa.answer.llm import endpoint, rephrase, verified_text
 from policyqa.engine import Engine
-from policyqa.llm import endpoint, rephrase, verified_text
 
 QUESTION = "两江新区推进西部陆海新通道建设由哪个部门牵头？"
 

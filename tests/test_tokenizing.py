@@ -1,5 +1,5 @@
 from policyqa.engine import Engine
-from policyqa.tokenizing import Tokenizer
+from policyqa.text.tokenizer import Tokenizer
 
 
 def test_terms_come_from_the_corpus(engine: Engine) -> None:

@@ -1,6 +1,8 @@
-"""The command line: index, search, clause, ask (and serve / eval where installed).
+"""The command line: index, search, clause, ask, serve, eval.
 
 Only ``main()`` exits; every user error becomes one line on stderr and a non-zero status.
+Each command imports what it needs when it runs, so ``policyqa --help`` and a bad flag
+answer at once without loading the model, the index libraries or the web server.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import PolicyQAError
 from .settings import SETTINGS, Settings, load_settings
+from .types import ClauseKind, Mode
 
 EXIT_USAGE, EXIT_ERROR = 2, 1
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not a usage dump
+    def error(self, message: str) -> NoReturn:  # one line, not a usage dump
         raise PolicyQAError(f"{self.prog}: {message} (see --help)")
 
 
@@ -48,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("question", nargs="?", help="the question; none: one per line on stdin")
     p.add_argument("-k", type=int, default=10, help="how many clauses (default 10)")
-    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), help="retrieval mode")
+    p.add_argument("--mode", choices=[m.value for m in Mode], help="retrieval mode")
     p.add_argument("--doc", action="append", metavar="ID", help="only this document (repeatable)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -100,7 +103,7 @@ def _questions(arg: str | None) -> tuple[list[str], bool]:
 
 
 def cmd_index(args: argparse.Namespace) -> None:
-    from .store import build_index
+    from .index.build import build_index
 
     m = build_index(settings_from(args), progress=not args.quiet)
     c = m["counts"]
@@ -161,8 +164,8 @@ def cmd_ask(args: argparse.Namespace) -> None:
 
 
 def cmd_clause(args: argparse.Namespace) -> None:
-    from .chunking import UNHEADED_NOTE
     from .engine import Engine
+    from .ingest.clauses import UNHEADED_NOTE
 
     engine = Engine.load(settings_from(args))
     res = engine.lookup(args.ref)
@@ -170,7 +173,7 @@ def cmd_clause(args: argparse.Namespace) -> None:
         _print_json({"ref": args.ref, "clauses": [c.to_dict() for c in res.clauses]})
         return
     for c in res.clauses:
-        note = f"（{UNHEADED_NOTE}）" if c.kind == "heading" else ""
+        note = f"（{UNHEADED_NOTE}）" if c.kind == ClauseKind.HEADING else ""
         print(f"{c.citation}  [{c.clause_id}]\n{c.text}{note}\n")
 
 
@@ -181,7 +184,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
-    from .evaluation import run_cli
+    from .evaluation.command import run_cli
 
     run_cli(args, settings_from(args))
 

@@ -1,23 +1,31 @@
 """PolicyQA's one entry point for the CLI, the web app and the evaluation.
 
-Loads the index once and answers search, ask, clause and lookup requests over it.
+Loads the index once and answers search, ask, clause and lookup requests over it. For a
+question it runs the retrievals the answer step asks for up front and hands it the
+results; nothing below calls back into the engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from .answer import CorpusStats, compose_answer
-from .corpus import find_document
-from .encoders import Encoder, make_encoder
-from .errors import UnknownClause
-from .lookup import Resolution, document_mentions, resolve
-from .retriever import HybridRetriever
+from .answer.compose import compose, prepare
+from .answer.context import CorpusView
+from .answer.stats import CorpusStats
+from .answer.templates import Retrieved
+from .errors import BadInput, UnknownClause
+from .index.encoders import Encoder, make_encoder
+from .index.load import LoadedIndex, load_index
+from .index.sentences import SentenceVectors
+from .ingest.corpus import find_document
+from .retrieve.hybrid import HybridRetriever
+from .retrieve.references import Resolution, resolve
+from .retrieve.search import Searcher
 from .settings import Settings
-from .store import LoadedIndex, load_index
-from .types import Answer, Clause, Document, Hit
-from .validation import check_k, check_mode, clean_question
+from .text.normalize import clean_question
+from .types import Answer, Clause, Document, Hit, Mode
 
 
 @dataclass(frozen=True)
@@ -26,17 +34,32 @@ class OutlineNode:
     clauses: tuple[Clause, ...]
 
 
+def check_k(k: int, max_k: int) -> int:
+    if not 1 <= k <= max_k:
+        raise BadInput(f"k 须在 1 到 {max_k} 之间，收到 {k}。")
+    return k
+
+
 class Engine:
     def __init__(self, settings: Settings, index: LoadedIndex, encoder: Encoder | None) -> None:
         self.settings = settings
         self.index = index
         self.encoder = encoder
         self.retriever = HybridRetriever(index, encoder, settings)
-        self.corpus_stats = CorpusStats(index.clauses)
+        self.searcher = Searcher(self.retriever, index.documents, index.clauses)
         self._by_id = {c.clause_id: c for c in index.clauses}
         self._by_doc: dict[str, list[Clause]] = {}
         for c in index.clauses:
             self._by_doc.setdefault(c.doc_id, []).append(c)
+        self.view = CorpusView(
+            documents=index.documents,
+            clauses=self._by_id,
+            stats=CorpusStats(index.clauses),
+            tokenize=index.tokenizer.tokenize,
+            translate=index.lexicon.translate,
+            vocabulary=index.bm25.vocabulary,
+            sentences=SentenceVectors(index.sentence_vectors, encoder),
+        )
 
     @classmethod
     def load(cls, settings: Settings, encoder: Encoder | None = None) -> Engine:
@@ -49,7 +72,7 @@ class Engine:
         return self.index.documents
 
     @property
-    def manifest(self) -> dict:
+    def manifest(self) -> dict[str, Any]:
         return self.index.manifest
 
     def document(self, doc_id: str) -> Document:
@@ -97,73 +120,29 @@ class Engine:
         return res
 
     def search(
-        self, query: str, k: int = 10, mode: str | None = None, docs: Sequence[str] | None = None
+        self,
+        query: str,
+        k: int = 10,
+        mode: str | None = None,
+        docs: Sequence[str] | None = None,
     ) -> list[Hit]:
         """The best ``k`` clauses; a clause the question names by number comes first."""
         query = clean_question(query, self.settings.max_question_chars)
         k = check_k(k, self.settings.max_k)
-        mode = check_mode(mode or self.settings.mode)
+        chosen = Mode.parse(mode or self.settings.mode)
         for d in docs or ():
             self.document(d)
-        hits = self._search_named(query, k, mode, docs)
-        res = resolve(query, self.documents, self.index.clauses)
-        named = [c for c in res.clauses if not docs or c.doc_id in docs]
-        near: list[Clause] = []
-        if res.reference.doc_id and res.reference.chapter is not None:
-            # a section the page never heads: its chapter (after its title, if known)
-            near = [c for c in res.candidates if not docs or c.doc_id in docs]
-        if not named and not near:
-            return hits
-        return self._put_first(query, named, near, hits, k, mode)
-
-    def _put_first(
-        self,
-        query: str,
-        named: list[Clause],
-        near: list[Clause],
-        hits: list[Hit],
-        k: int,
-        mode: str,
-    ) -> list[Hit]:
-        """The clauses a question names by position, then those near it, each most relevant
-        first, then the rest."""
-        doc = (named or near)[0].doc_id
-        doc_ranking = self.retriever.search(query, len(self.index.clauses), mode, [doc])
-        found = {h.clause.clause_id: (i, h) for i, h in enumerate(doc_ranking)}
-        unranked = (len(doc_ranking), None)
-        first = []
-        for scope, exact in ((named, True), (near, False)):
-            for c in sorted(scope, key=lambda c: (found.get(c.clause_id, unranked)[0], c.ordinal)):
-                h = found.get(c.clause_id, unranked)[1]
-                if h is None:
-                    first.append(Hit(c, 1.0, exact=exact))
-                else:
-                    first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact))
-        ids = {h.clause.clause_id for h in first}
-        return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
-
-    def _search_named(self, query: str, k: int, mode: str, docs: Sequence[str] | None) -> list[Hit]:
-        """Search the documents the question names (officials often say which plan they mean).
-
-        One named document: only that document. Several: their rankings interleaved, so
-        each document is represented near the top.
-        """
-        mentions = document_mentions(query, self.documents)
-        named = [d for d in mentions.doc_ids if not docs or d in docs]
-        if not named:
-            return self.retriever.search(query, k, mode, docs)
-        # the documents' names say where to look, not what to look for
-        query = mentions.without_names(query) or query
-        if len(named) == 1:
-            return self.retriever.search(query, k, mode, named)
-        per_doc = [self.retriever.search(query, k, mode, [d]) for d in named]
-        merged: list[Hit] = []
-        for rank in range(k):
-            merged.extend(hits[rank] for hits in per_doc if rank < len(hits))
-        return merged[:k]
+        return self.searcher.search(query, k, chosen, docs)
 
     def ask(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Answer:
         question = clean_question(question, self.settings.max_question_chars)
         k = check_k(k, self.settings.max_k)
         hits = self.search(question, k=max(k, 5), docs=docs)
-        return compose_answer(question, hits, self)
+        vector = self.retriever.query_vector(question)
+        nearest = self.index.dense.best_score(vector) if vector is not None else None
+        prepared = prepare(question, hits, self.view, vector, nearest)
+        extra = {
+            r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))
+            for r in prepared.retrievals
+        }
+        return compose(prepared, extra, self.settings)

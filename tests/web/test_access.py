@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from policyqa.encoders import HashEncoder
 from policyqa.engine import Engine
-from policyqa.feedback import FeedbackStore
+from policyqa.index.build import build_index
+from policyqa.index.encoders import HashEncoder
 from policyqa.settings import Settings
-from policyqa.store import build_index
 from policyqa.web.app import create_app
+from policyqa.web.feedback_store import FeedbackStore
 
 from .conftest import json_error, serve_in_thread
 
@@ -253,9 +253,9 @@ def hashed(tmp_path: Path, index_settings: Settings) -> Settings:
 def test_reindex_swaps_the_engine_and_refuses_a_second_run(
     hashed: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import policyqa.store
+    import policyqa.web.routes.admin as admin
 
-    real = policyqa.store.build_index
+    real = admin.build_index
     release = threading.Event()
     calls: list[float] = []
 
@@ -264,7 +264,7 @@ def test_reindex_swaps_the_engine_and_refuses_a_second_run(
         assert release.wait(30)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(policyqa.store, "build_index", held_build)
+    monkeypatch.setattr(admin, "build_index", held_build)
     app = create_app(hashed, store=FeedbackStore(tmp_path / "db" / "policyqa.db"))
     old = app.state.engine
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as c:
@@ -300,13 +300,13 @@ def test_reindex_swaps_the_engine_and_refuses_a_second_run(
 def test_failed_reindex_keeps_the_old_engine(
     hashed: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import policyqa.store
+    import policyqa.web.routes.admin as admin
     from policyqa.errors import CorpusError
 
     def broken_build(*args, **kwargs):
         raise CorpusError("documents.toml is not valid TOML")
 
-    monkeypatch.setattr(policyqa.store, "build_index", broken_build)
+    monkeypatch.setattr(admin, "build_index", broken_build)
     app = create_app(hashed, store=FeedbackStore(tmp_path / "db" / "policyqa.db"))
     old = app.state.engine
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as c:

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from policyqa.engine import Engine
 from policyqa.errors import IndexProblem
-from policyqa.settings import Settings
-from policyqa.web.app import MAX_BODY_BYTES, create_app
+from policyqa.settings import WEB_ASSETS, Settings
+from policyqa.web.app import create_app
+from policyqa.web.middleware import MAX_BODY_BYTES
 
 from .conftest import json_error
 
@@ -404,7 +405,7 @@ def test_pages_load_nothing_from_outside(client: httpx.Client, path: str) -> Non
 
 
 def test_page_script_never_uses_inner_html() -> None:
-    js = (Path(__file__).parents[2] / "web" / "static" / "app.js").read_text(encoding="utf-8")
+    js = (WEB_ASSETS / "static" / "app.js").read_text(encoding="utf-8")
     assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", js)
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
-
-from policyqa.settings import ROOT
+from support import REPO as ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -24,9 +24,9 @@ from schemathesis.checks import (
 )
 
 from policyqa.engine import Engine
-from policyqa.feedback import FeedbackStore
 from policyqa.settings import Settings
 from policyqa.web.app import create_app
+from policyqa.web.feedback_store import FeedbackStore
 
 ADMIN = "fuzz-admin-token"
 # examples per operation (ask is ~10x slower: fewer), plus the methods each path refuses

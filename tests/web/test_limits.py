@@ -18,11 +18,13 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from support import REPO as ROOT
 
 from policyqa.engine import Engine
-from policyqa.feedback import FeedbackStore
-from policyqa.settings import ROOT, Settings
-from policyqa.web.app import MAX_BODY_BYTES, create_app
+from policyqa.settings import Settings
+from policyqa.web.app import create_app
+from policyqa.web.feedback_store import FeedbackStore
+from policyqa.web.middleware import MAX_BODY_BYTES
 
 from .conftest import _child_env, free_port, serve_in_thread
 
@@ -248,9 +250,9 @@ def test_ask_answers_with_a_dead_language_model(dead_llm_server: str) -> None:
 def test_requests_never_load_the_index_or_the_model(
     client: httpx.Client, web_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import policyqa.encoders
     import policyqa.engine
-    import policyqa.store
+    import policyqa.index.encoders
+    import policyqa.index.load
 
     def forbidden(*args, **kwargs):
         raise AssertionError("loaded during a request")
@@ -258,8 +260,8 @@ def test_requests_never_load_the_index_or_the_model(
     monkeypatch.setattr(policyqa.engine.Engine, "load", classmethod(forbidden))
     monkeypatch.setattr(policyqa.engine, "load_index", forbidden)
     monkeypatch.setattr(policyqa.engine, "make_encoder", forbidden)
-    monkeypatch.setattr(policyqa.store, "load_index", forbidden)
-    monkeypatch.setattr(policyqa.encoders, "make_encoder", forbidden)
+    monkeypatch.setattr(policyqa.index.load, "load_index", forbidden)
+    monkeypatch.setattr(policyqa.index.encoders, "make_encoder", forbidden)
     before = web_app.state.engine
     assert client.get("/api/search", params={"q": EXAMPLE}).status_code == 200
     assert client.post("/api/ask", json={"question": EXAMPLE}).status_code == 200
@@ -275,6 +277,8 @@ def test_engine_routes_run_in_the_threadpool(web_app) -> None:
 
     from fastapi.routing import APIRoute
 
-    routes = [r for r in web_app.routes if isinstance(r, APIRoute)]
+    from policyqa.web.app import ROUTERS
+
+    routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
     assert len(routes) >= 15
     assert not [r.path for r in routes if inspect.iscoroutinefunction(r.endpoint)]

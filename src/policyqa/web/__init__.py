@@ -1,5 +1,2 @@
-"""The chat page and JSON API (FastAPI + Jinja2); ``create_app`` builds it, ``serve`` runs it."""
-
-from .app import create_app
-
-__all__ = ["create_app"]
+"""The chat page and JSON API (FastAPI + Jinja2): ``app.create_app`` builds it,
+``server.serve`` runs it."""

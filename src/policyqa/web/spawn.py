@@ -7,11 +7,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-import httpx
+from pathlib import Path
 
 
 class ServerFailed(RuntimeError):
@@ -21,8 +21,18 @@ class ServerFailed(RuntimeError):
 @dataclass
 class Served:
     url: str
-    proc: subprocess.Popen
+    proc: subprocess.Popen[bytes]
     output: Callable[[], str]
+
+
+def _healthy(url: str) -> bool:
+    """``/healthz`` answers 200 (never through a proxy: the server is on loopback)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url + "/healthz", timeout=2) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
 
 
 def free_port() -> int:
@@ -37,11 +47,14 @@ def serve_subprocess(
     env: Mapping[str, str] | None = None,
     port: int | None = None,
     ready_timeout: float = 90.0,
+    python: str = sys.executable,
+    cwd: Path | None = None,
 ) -> Iterator[Served]:
-    """Start the server, wait until ``/healthz`` answers, yield it, always stop it."""
+    """Start the server (``python -m policyqa.cli serve`` in ``cwd``), wait until ``/healthz``
+    answers, yield it, always stop it."""
     port = port or free_port()
     cmd = [
-        sys.executable,
+        python,
         "-m",
         "policyqa.cli",
         "serve",
@@ -53,7 +66,11 @@ def serve_subprocess(
     ]
     with tempfile.TemporaryFile(mode="w+") as log:
         proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=dict(env) if env is not None else None
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
         )
 
         def output() -> str:
@@ -67,11 +84,8 @@ def serve_subprocess(
             while True:
                 if proc.poll() is not None:
                     raise ServerFailed(f"policyqa serve exited with {proc.returncode}:\n{output()}")
-                try:
-                    if httpx.get(url + "/healthz", timeout=2, trust_env=False).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
+                if _healthy(url):
+                    break
                 if time.monotonic() > deadline:
                     raise ServerFailed(f"policyqa serve did not become ready:\n{output()}")
                 time.sleep(0.2)

@@ -1,0 +1,134 @@
+"""Compose an answer: every word from the corpus or a fixed template around it.
+
+The engine calls :func:`prepare` (the question's features, its kind, whether the corpus
+answers it, and the retrievals the answer needs), runs those retrievals, then calls
+:func:`compose`. Every quoted span is checked against the clause it cites before it is
+shown (:mod:`.verify`). When the question is off the corpus's topics the answer is an
+explicit "not found" with the nearest clauses as ``related``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..index.encoders import Vectors
+from ..settings import Settings
+from ..types import Answer, AnswerKind, Citation, Clause, Hit
+from . import templates
+from .answerability import answerable
+from .context import Context, CorpusView, build_context
+from .kinds import classify, cross_documents
+from .llm import rephrase
+from .plan import Retrieval, plan
+from .templates import Retrieved
+from .verify import Segment, verify_segments
+
+NOT_FOUND = "未在已收录的文件中找到与该问题直接相关的规定。"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question ready to answer: ``retrievals`` are what the engine must run for it."""
+
+    ctx: Context
+    kind: AnswerKind
+    answerable: bool
+    retrievals: tuple[Retrieval, ...]
+
+
+def prepare(
+    question: str,
+    hits: list[Hit],
+    view: CorpusView,
+    vector: Vectors | None,
+    nearest: float | None,
+) -> Prepared:
+    ctx = build_context(question, hits, view, vector, nearest)
+    kind = classify(question, hits, view.documents)
+    ok = bool(hits) and answerable(ctx)
+    return Prepared(ctx, kind, ok, tuple(plan(ctx, kind)) if ok else ())
+
+
+def cite(c: Clause) -> Citation:
+    return Citation(c.clause_id, c.citation, c.text)
+
+
+def not_found(question: str, hits: Sequence[Hit]) -> Answer:
+    related = tuple(cite(h.clause) for h in hits[:3])
+    return Answer(question, NOT_FOUND, True, AnswerKind.NOT_FOUND, (), related)
+
+
+def render(segments: Sequence[Segment], clauses: Mapping[str, Clause], sep: str = "") -> str:
+    """Consecutive segments of one clause share one citation at their end."""
+    parts: list[str] = []
+    i = 0
+    while i < len(segments):
+        j = i
+        body = ""
+        while j < len(segments) and segments[j].clause_id == segments[i].clause_id:
+            s = segments[j]
+            body += s.prefix + s.span + s.suffix
+            j += 1
+        parts.append(f"{body}（{clauses[segments[i].clause_id].citation}）")
+        i = j
+    return sep.join(parts)
+
+
+def _groups(
+    ctx: Context, kind: AnswerKind, extra: Mapping[str, Retrieved]
+) -> tuple[AnswerKind, list[list[Segment]]]:
+    """The kind's template, the extractive answer where it finds nothing, verified."""
+    clauses = ctx.view.clauses
+    groups: list[list[Segment]] = []
+    if kind == AnswerKind.LEAD:
+        groups = [templates.lead(ctx)]
+    elif kind == AnswerKind.NUMERIC:
+        groups = [templates.numeric(ctx, extra)]
+    elif kind == AnswerKind.CLAUSE:
+        groups = [templates.clause_lookup(ctx)]
+    elif kind == AnswerKind.CROSS:
+        groups = templates.cross(ctx, cross_documents(ctx.question, ctx.view.documents), extra)
+    if not any(groups):
+        kind = AnswerKind.EXTRACTIVE if kind != AnswerKind.CROSS else kind
+        groups = [templates.extractive(ctx, extra)]
+    groups = [g for g in (verify_segments(g, clauses) for g in groups) if g]
+    if not groups and kind != AnswerKind.EXTRACTIVE:  # every span failed: quote sentences
+        kind = AnswerKind.EXTRACTIVE
+        groups = [g for g in [verify_segments(templates.extractive(ctx, extra), clauses)] if g]
+    return kind, groups
+
+
+def compose(
+    prepared: Prepared, extra: Mapping[str, Retrieved], settings: Settings | None = None
+) -> Answer:
+    """The answer from the question's hits and the retrievals it asked for, or "not found".
+
+    With a language model configured in ``settings``, its verified rephrasing.
+    """
+    ctx = prepared.ctx
+    if not prepared.answerable:
+        return not_found(ctx.question, ctx.hits)
+    kind, groups = _groups(ctx, prepared.kind, extra)
+    if not groups:
+        return not_found(ctx.question, ctx.hits)
+    clauses = ctx.view.clauses
+    sep = "\n" if kind == AnswerKind.CROSS else ""
+    text = sep.join(render(g, clauses) for g in groups)
+    cited: list[Clause] = []
+    for g in groups:
+        for s in g:
+            c = clauses[s.clause_id]
+            if c not in cited:
+                cited.append(c)
+    answer = Answer(
+        ctx.question,
+        text,
+        False,
+        kind,
+        tuple(cite(c) for c in cited),
+        tuple(cite(h.clause) for h in ctx.hits[:5] if h.clause not in cited)[:3],
+    )
+    if settings is not None and settings.llm_base_url and settings.llm_model:
+        answer = rephrase(answer, cited, clauses, settings)
+    return answer

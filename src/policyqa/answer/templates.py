@@ -1,0 +1,191 @@
+"""One template per kind of answer: the words are the corpus's, the frame is ours.
+
+Each returns the segments to show (a cited span with fixed words around it), or [] when
+the clauses at hand do not fit the template (the extractive answer is the fallback).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ..ingest.clauses import UNHEADED_NOTE
+from ..ingest.tags import lead_tag
+from ..text.chars import HAN
+from ..text.sentences import sentences
+from ..types import Clause, ClauseKind, Hit, Level, TableRow
+from .context import Context
+from .kinds import years
+from .scoring import Scored, in_doc_order, pick, score_sentences
+from .verify import Segment
+
+# a sentence naming a responsible body without a （牵头部门：…） tag
+_BODY = re.compile(
+    rf"[{HAN}]{{1,8}}(?:办|局|委|部门|办公室)"
+    rf"(?:全程|负责|牵头|统筹|抓好|具体|会同)|设在[{HAN}]{{1,8}}(?:办|局|委)"
+)
+_TARGET_HEADER = re.compile(r"(20\d\d)年目标")
+_UNIT = re.compile(r"（[^（）]*）$")  # an indicator's unit after its name: （万亿元）
+_UNHEADED = f"”（{UNHEADED_NOTE}）"
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """A retrieval the answer asked for up front (see :mod:`.plan`), with its results."""
+
+    query: str
+    hits: list[Hit]
+
+
+def candidates(ctx: Context, extra: Mapping[str, Retrieved], n: int = 5) -> list[Hit]:
+    """The clauses to pick sentences from: the top hits (retrieval's hit@5 says the answer
+    is usually among the first five), and for an English question (whose words BM25
+    cannot match) also the best hits inside the documents it names."""
+    out = list(ctx.hits[:n])
+    seen = {h.clause.clause_id for h in out}
+    for key in ("en:hybrid", "en:dense"):
+        for h in extra[key].hits if key in extra else []:
+            if h.clause.clause_id not in seen:
+                out.append(h)
+                seen.add(h.clause.clause_id)
+    return out
+
+
+def sentence_segments(picked: list[Scored]) -> list[Segment]:
+    return [Segment(p.clause.clause_id, p.sentence) for p in in_doc_order(picked)]
+
+
+def extractive(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
+    """The best one to three sentences of the top clauses."""
+    return sentence_segments(pick(score_sentences(ctx, candidates(ctx, extra)), 3, 0.6))
+
+
+def lead(ctx: Context) -> list[Segment]:
+    """The body that leads a task: a （牵头部门：…） tag, or a sentence naming it."""
+    en = ctx.english
+    label_task = "Task: " if en else "任务："
+    segs: list[Segment] = []
+    first = ctx.hits[0].clause if ctx.hits else None
+    # the top clause names its body in a sentence, without a tag
+    if first is not None and not first.lead_departments:
+        body = [s for s in sentences(first.text) if _BODY.search(s)]
+        if body:
+            best = max(body, key=lambda s: ctx.overlap(s))
+            return [Segment(first.clause_id, best)]
+    # a tag is the answer itself: one a little further down beats quoting sentences that
+    # name no body
+    tagged = [h for h in ctx.hits[:5] if h.clause.lead_departments]
+    if not tagged:
+        return []
+    main = tagged[0]
+    for h in tagged[:2]:
+        if h is not main:
+            # a second clause of nearly the same relevance naming other departments
+            close = h.score >= 0.97 * main.score
+            if not close or set(h.clause.lead_departments) == set(main.clause.lead_departments):
+                continue
+        c = h.clause
+        tag = lead_tag(c.text)
+        if not tag:
+            continue
+        prefix = "" if h is main else ("Also: " if en else "另：")
+        segs.append(Segment(c.clause_id, tag, prefix=prefix, suffix="。"))
+        if c.title:
+            segs.append(Segment(c.clause_id, c.title, prefix=label_task))
+    return segs
+
+
+def numeric(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
+    """An indicator's target from its table row, else the sentences with the figure."""
+    asked = years(ctx.question)
+    rows = [h.clause for h in ctx.hits[:3] if h.clause.row is not None]
+    if ctx.english:
+        found = extra["indicator"].hits if "indicator" in extra else []
+        rows = [h.clause for h in found if h.clause.row is not None][:1]
+    else:
+        # the row the question names (重庆工业增加值, not …占规上工业增加值比重): the longest
+        # stretch of its name the question repeats, then the share of its words; at least half
+        named = [(_names_row(ctx, c), -i, c) for i, c in enumerate(rows)]
+        rows = [c for (_, cover), _, c in sorted(named, reverse=True) if cover >= 0.5]
+    for c in rows:
+        if segs := _row_targets(ctx, c, asked):
+            return segs
+    scored = score_sentences(ctx, candidates(ctx, extra), numeric=True)
+    return sentence_segments(pick(scored, 3, 0.6))
+
+
+def _row_targets(ctx: Context, c: Clause, asked: list[str]) -> list[Segment]:
+    assert c.row is not None
+    targets = [(m.group(1), v) for h, v in c.row.targets() if (m := _TARGET_HEADER.fullmatch(h))]
+    if not targets:
+        return []
+    want = [t for t in targets if t[0] in asked]
+    other = [t for t in targets if t[0] not in asked]
+    segs = [Segment(c.clause_id, c.row.lead, suffix="：")]
+    if not want:
+        for i, (y, v) in enumerate(targets):
+            segs.append(Segment(c.clause_id, f"{y}年目标{v}", prefix="，" if i else ""))
+        return segs
+    segs.append(Segment(c.clause_id, f"{want[0][0]}年目标{want[0][1]}"))
+    also = "（Also: " if ctx.english else "（另："
+    for y, v in other:
+        segs.append(Segment(c.clause_id, f"{y}年目标{v}", prefix=also, suffix="）"))
+    return segs
+
+
+def _names_row(ctx: Context, row: Clause) -> tuple[int, float]:
+    """How many characters of an indicator row's name the question repeats in one stretch,
+    and the share of the name's words (not its figures) it uses."""
+    assert row.row is not None
+    name = _row_name(row.row)
+    words = [t for t in ctx.tokenize(name) if not t.isdigit()]
+    cover = sum(t in ctx.question for t in words) / len(words) if words else 0.0
+    match = SequenceMatcher(None, name, ctx.question, autojunk=False)
+    return match.find_longest_match().size, cover
+
+
+def _row_name(row: TableRow) -> str:
+    """The indicator's name without a sub-row's # and without its unit."""
+    return _UNIT.sub("", row.name.lstrip("#"))
+
+
+def clause_lookup(ctx: Context) -> list[Segment]:
+    """The clauses a reference names, headed by the section they sit in."""
+    exact = sorted((h.clause for h in ctx.hits if h.exact), key=lambda c: c.ordinal)
+    if len(exact) == 1 and exact[0].kind == ClauseKind.HEADING:
+        c = exact[0]
+        where = "".join(h.cite for h in c.headings)
+        return [Segment(c.clause_id, c.text, prefix=f"{where}为“", suffix=_UNHEADED)]
+    if len(exact) == 1 and exact[0].kind not in (ClauseKind.PARAGRAPH, ClauseKind.LEAD):
+        c = exact[0]  # an article or a table row: its own label says what it is
+        return [Segment(c.clause_id, c.text, prefix=f"{c.label}：" if c.label else "")]
+    segs: list[Segment] = []
+    head = _named_heading(exact[0]) if exact else ""
+    if head:
+        segs.append(Segment(exact[0].clause_id, head, suffix="："))
+    for c in exact[:8]:
+        first = sentences(c.text)[:1]
+        long = len(exact) > 1 and len(c.text) > 80 and first
+        segs.append(Segment(c.clause_id, first[0] if long else c.text))
+    return segs
+
+
+def _named_heading(c: Clause) -> str:
+    """The heading a reference to ``c``'s place names: its section, not a box (专栏…) the
+    paragraph sits in; without the heading's own full stop."""
+    return next((h.text for h in reversed(c.headings) if h.level != Level.BOX), "").rstrip("。")
+
+
+def cross(ctx: Context, docs: Sequence[str], extra: Mapping[str, Retrieved]) -> list[list[Segment]]:
+    """One group of segments per named document, from that document's own retrieval."""
+    groups: list[list[Segment]] = []
+    for doc in docs:
+        got = extra[f"cross:{doc}"]
+        toks = ctx.without_names(got.query)
+        scored = score_sentences(ctx, got.hits[:3], tokens=toks or None, numeric=True)
+        picked = pick(scored, 2, 0.6)
+        if picked:
+            groups.append(sentence_segments(picked))
+    return groups

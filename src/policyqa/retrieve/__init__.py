@@ -1,0 +1,1 @@
+"""Retrieval: rankings (BM25, dense, fused), clause references and document mentions."""

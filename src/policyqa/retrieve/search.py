@@ -1,0 +1,81 @@
+"""Search as officials ask: in the documents a question names, with the clause it names by
+number first. Composes the hybrid retriever, document mentions and clause references."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..types import Clause, Document, Hit, Mode
+from .hybrid import HybridRetriever
+from .mentions import document_mentions
+from .references import resolve
+
+
+class Searcher:
+    def __init__(
+        self, retriever: HybridRetriever, documents: list[Document], clauses: list[Clause]
+    ) -> None:
+        self.retriever = retriever
+        self.documents = documents
+        self.clauses = clauses
+
+    def search(self, query: str, k: int, mode: Mode, docs: Sequence[str] | None) -> list[Hit]:
+        """The best ``k`` clauses; a clause the question names by number comes first."""
+        hits = self._search_named(query, k, mode, docs)
+        res = resolve(query, self.documents, self.clauses)
+        named = [c for c in res.clauses if not docs or c.doc_id in docs]
+        near: list[Clause] = []
+        if res.reference.doc_id and res.reference.chapter is not None:
+            # a section the page never heads: its chapter (after its title, if known)
+            near = [c for c in res.candidates if not docs or c.doc_id in docs]
+        if not named and not near:
+            return hits
+        return self._put_first(query, named, near, hits, k, mode)
+
+    def _put_first(
+        self,
+        query: str,
+        named: list[Clause],
+        near: list[Clause],
+        hits: list[Hit],
+        k: int,
+        mode: Mode,
+    ) -> list[Hit]:
+        """The clauses a question names by position, then those near it, each most relevant
+        first, then the rest."""
+        doc = (named or near)[0].doc_id
+        doc_ranking = self.retriever.search(query, len(self.clauses), mode, [doc])
+        found = {h.clause.clause_id: (i, h) for i, h in enumerate(doc_ranking)}
+        unranked: tuple[int, Hit | None] = (len(doc_ranking), None)
+        first = []
+        for scope, exact in ((named, True), (near, False)):
+            for c in sorted(scope, key=lambda c: (found.get(c.clause_id, unranked)[0], c.ordinal)):
+                h = found.get(c.clause_id, unranked)[1]
+                if h is None:
+                    first.append(Hit(c, 1.0, exact=exact))
+                else:
+                    first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact))
+        ids = {h.clause.clause_id for h in first}
+        return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
+
+    def _search_named(
+        self, query: str, k: int, mode: Mode, docs: Sequence[str] | None
+    ) -> list[Hit]:
+        """Search the documents the question names (officials often say which plan they mean).
+
+        One named document: only that document. Several: their rankings interleaved, so
+        each document is represented near the top.
+        """
+        mentions = document_mentions(query, self.documents)
+        named = [d for d in mentions.doc_ids if not docs or d in docs]
+        if not named:
+            return self.retriever.search(query, k, mode, docs)
+        # the documents' names say where to look, not what to look for
+        query = mentions.without_names(query) or query
+        if len(named) == 1:
+            return self.retriever.search(query, k, mode, named)
+        per_doc = [self.retriever.search(query, k, mode, [d]) for d in named]
+        merged: list[Hit] = []
+        for rank in range(k):
+            merged.extend(hits[rank] for hits in per_doc if rank < len(hits))
+        return merged[:k]

@@ -1,0 +1,116 @@
+"""jieba tokenisation with a user dictionary of the corpus's own policy terms.
+
+The recipe (:func:`recipe`) is recorded in the index manifest: a query must be cut the way
+the index was, so a change of jieba, of the stop words or of this module refuses the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+
+from ..types import Clause, Document
+from .chars import HAN
+from .stopwords import BM25_STOPWORDS
+
+_QUOTED = re.compile(r"[“\"]([^”\"“]{2,14})[”\"]")
+_TITLED = re.compile(r"《([^》]{2,40})》")
+# names with a bracketed qualifier, e.g. 中欧班列（成渝）, 中国（重庆）自由贸易试验区
+_QUALIFIED = re.compile(f"[{HAN}]{{2,4}}（[{HAN}]{{2,4}}）")
+_HAN_RUN = re.compile(f"[{HAN}]{{4,}}")
+_TOKEN_OK = re.compile(rf"[\w{HAN}]")
+_PUNCT_TRIM = "（）()、，。：；"
+TOKENIZER_VERSION = "1"  # bump when tokenize() changes how it cuts or filters
+_MIN_NGRAM_COUNT = 6
+_NGRAM_LENGTHS = range(4, 11)
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def build_terms(documents: Iterable[Document], clauses: Iterable[Clause]) -> list[str]:
+    """Policy terms found in the corpus itself.
+
+    Quoted names (“两江四岸”), document titles in 《》, document short names, lead
+    departments, and long character runs that recur in the corpus (西部陆海新通道).
+    """
+    terms: Counter[str] = Counter()
+    texts = [c.text for c in clauses]
+    for d in documents:
+        terms.update([d.title, *d.short_names])
+    for text in texts:
+        terms.update(m.strip(_PUNCT_TRIM) for m in _QUOTED.findall(text))
+        terms.update(m for m in _TITLED.findall(text))
+    qualified = Counter(m for text in texts for m in _QUALIFIED.findall(text))
+    terms.update(m for m, n in qualified.items() if n >= 2)
+    for c in clauses:
+        terms.update(c.lead_departments)
+    terms.update(_recurring_runs(texts))
+    return sorted(t for t in terms if 2 <= len(t) <= 40 and not re.search(r"\s", t))
+
+
+def _recurring_runs(texts: list[str]) -> list[str]:
+    """Maximal Han-character n-grams, on jieba word boundaries, recurring often enough."""
+    counts: Counter[str] = Counter()
+    plain = jieba.Tokenizer()
+    for text in texts:
+        bounds = {b for _, s, e in plain.tokenize(text) for b in (s, e)}
+        for m in _HAN_RUN.finditer(text):
+            for n in _NGRAM_LENGTHS:
+                counts.update(
+                    text[i : i + n]
+                    for i in range(m.start(), m.end() - n + 1)
+                    if i in bounds and i + n in bounds
+                )
+    frequent = {g: c for g, c in counts.items() if c >= _MIN_NGRAM_COUNT}
+    # keep an n-gram only if no longer frequent n-gram containing it is as frequent
+    shadowed: set[str] = set()
+    for h, c in frequent.items():
+        for g in (h[1:], h[:-1]):
+            if frequent.get(g) == c:
+                shadowed.add(g)
+    return [g for g in frequent if g not in shadowed]
+
+
+class Tokenizer:
+    """jieba (search mode: compounds and their parts) with the corpus's term dictionary."""
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()  # jieba's lazy initialisation is not thread-safe
+        self.terms = list(terms)
+        for t in self.terms:
+            self._jieba.add_word(t, freq=max(2000, 200 * len(t)))
+        with self._lock:
+            self._jieba.initialize()
+
+    @classmethod
+    def from_file(cls, path: Path) -> Tokenizer:
+        return cls(path.read_text(encoding="utf-8").split("\n") if path.exists() else ())
+
+    def save_terms(self, path: Path) -> None:
+        path.write_text("\n".join(self.terms), encoding="utf-8")
+
+    def tokenize(self, text: str) -> list[str]:
+        """Lower-cased search tokens without punctuation and stop words."""
+        with self._lock:
+            tokens = self._jieba.cut_for_search(text.lower())
+            return [
+                t for t in tokens if t.strip() and _TOKEN_OK.search(t) and t not in BM25_STOPWORDS
+            ]
+
+
+def recipe() -> dict[str, str]:
+    """What must match between the index's tokens and a query's."""
+    words = "\n".join(sorted(BM25_STOPWORDS)).encode()
+    return {
+        "version": TOKENIZER_VERSION,
+        "jieba": str(getattr(jieba, "__version__", "?")),
+        "stopwords": hashlib.sha256(words).hexdigest()[:16],
+    }

@@ -1,0 +1,71 @@
+"""Request and response bodies of the JSON API, and the error responses it declares."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
+
+from .feedback_store import MAX_ANSWER_CHARS, MAX_CLAUSE_IDS, MAX_COMMENT_CHARS
+
+
+class AskBody(BaseModel):
+    """The body of ``POST /api/ask``."""
+
+    question: StrictStr
+    docs: list[StrictStr] | None = None
+    k: StrictInt | None = None
+    details: StrictBool = False  # add ``clauses``: id -> summary (what the chat page shows)
+
+
+class FeedbackBody(BaseModel):
+    """The body of ``POST /api/feedback``: was this answer helpful?"""
+
+    question: StrictStr = Field(max_length=2000)
+    answer: StrictStr = Field("", max_length=MAX_ANSWER_CHARS)
+    helpful: StrictBool
+    comment: StrictStr = Field("", max_length=MAX_COMMENT_CHARS)
+    clause_ids: list[Annotated[StrictStr, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=MAX_CLAUSE_IDS
+    )
+
+
+class Error(BaseModel):
+    """Every 4xx/5xx JSON body: one readable line (Chinese), sometimes close matches."""
+
+    error: str
+    candidates: list[dict[str, Any]] | None = None
+
+
+class FeedbackCreated(BaseModel):
+    id: int
+
+
+class Deleted(BaseModel):
+    deleted: int
+
+
+class ReindexStatus(BaseModel):
+    state: str  # idle | running | done | failed
+    started_at: float | None = None
+    finished_at: float | None = None
+    error: str | None = None
+    built_at: str | None = None
+    clauses: int | None = None
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    text = {
+        400: "输入无效（问题为空、过长、含控制字符，或 k / 模式越界）",
+        401: "需要令牌（Authorization: Bearer … 或 X-PolicyQA-Token）",
+        403: "管理功能未启用（未配置 POLICYQA_ADMIN_TOKEN）",
+        404: "未找到（条款、文件或反馈）",
+        409: "索引重建已在进行",
+        413: "请求体过大",
+        422: "参数类型或格式无效",
+    }
+    return {c: {"model": Error, "description": text[c]} for c in codes}
+
+
+READ_ERRORS = errors(400, 401, 404, 413, 422)
+ADMIN_ERRORS = errors(400, 401, 403, 404, 413, 422)
