@@ -17,4 +17,5 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | gre
 fi
 ruff check src tests bench
 ruff format --check src tests bench
+mypy
 python -m pytest "$@"
