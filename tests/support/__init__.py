@@ -3,3 +3,5 @@
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]  # the checkout the tests run from
+# real regulations and laws PolicyQA was not built around (a copy of shared/extra-docs/sample)
+REGULATIONS = REPO / "tests" / "data" / "regulations"
