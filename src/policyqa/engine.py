@@ -7,7 +7,7 @@ results; nothing below calls back into the engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,10 +134,21 @@ class Engine:
             self.document(d)
         return self.searcher.search(query, k, chosen, docs)
 
-    def ask(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Answer:
+    def ask(
+        self,
+        question: str,
+        docs: Sequence[str] | None = None,
+        k: int = 5,
+        scope: Collection[str] | None = None,
+    ) -> Answer:
+        """The cited answer; with ``scope`` (clause ids) only those clauses may answer it
+        (a follow-up about the clause or section of the answer before)."""
         question = clean_question(question, self.settings.max_question_chars)
         k = check_k(k, self.settings.max_k)
-        hits = self.search(question, k=max(k, 5), docs=docs)
+        if scope is None:
+            hits = self.search(question, k=max(k, 5), docs=docs)
+        else:
+            hits = self._within(question, scope)[: max(k, 5)]
         vector = self.retriever.query_vector(question)
         nearest = self.index.dense.best_score(vector) if vector is not None else None
         prepared = prepare(question, hits, self.view, vector, nearest)
@@ -145,4 +156,26 @@ class Engine:
             r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))
             for r in prepared.retrievals
         }
+        if scope is not None:
+            extra = {
+                key: Retrieved(r.query, [h for h in r.hits if h.clause.clause_id in scope])
+                for key, r in extra.items()
+            }
         return compose(prepared, extra, self.settings)
+
+    def _within(self, question: str, scope: Collection[str]) -> list[Hit]:
+        """The clauses of ``scope`` ranked for the question (unranked ones last)."""
+        chosen = [self._by_id[i] for i in scope if i in self._by_id]
+        docs = list(dict.fromkeys(c.doc_id for c in chosen))
+        if not docs:
+            return []
+        depth = sum(len(self._by_doc[d]) for d in docs)
+        mode = Mode.parse(self.settings.mode)
+        ids = {c.clause_id for c in chosen}
+        ranked = [
+            h
+            for h in self.searcher.search(question, depth, mode, docs)
+            if h.clause.clause_id in ids
+        ]
+        seen = {h.clause.clause_id for h in ranked}
+        return ranked + [Hit(c, 0.0) for c in chosen if c.clause_id not in seen]

@@ -1,0 +1,1 @@
+"""Conversations: follow-ups read against the turns before them, stored conversations, export."""

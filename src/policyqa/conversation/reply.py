@@ -1,0 +1,184 @@
+"""Answer a question in a conversation: read it against the history, answer the reading,
+check that the answer speaks of what the follow-up asked, and say how it was read.
+
+The answers stay the answer stage's: the engine answers the resolved question (inside the
+clauses a coreference or continuation points at). Two readings are answered from the
+earlier answer's own clauses, every word still quoted and verified: which document a clause
+comes from, and "what else" — the sentences of that clause or section not yet shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..answer.compose import cite, render
+from ..answer.kinds import classify
+from ..answer.verify import Segment, verify_segments
+from ..engine import Engine
+from ..text.normalize import clean_question, squash
+from ..text.sentences import sentences
+from ..types import Answer, AnswerKind, Clause
+from .history import Turn
+from .resolve import FollowUp, Reading, clause_name, resolve
+
+READING_PREFIX = "按上文理解为："
+MORE_SENTENCES = 4  # "what else": at most this many further sentences
+MORE_CHARS = 400
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer with the reading it answers."""
+
+    answer: Answer
+    reading: Reading
+
+    @property
+    def note(self) -> str | None:
+        """The line saying how a follow-up was read (None for a fresh question)."""
+        return f"{READING_PREFIX}{self.reading.resolved}" if self.reading.inherited else None
+
+    @property
+    def body(self) -> str:
+        return self.answer.answer
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.answer.to_dict()
+        out["question"] = self.reading.question
+        out["resolved_question"] = self.reading.resolved
+        out["follow_up"] = str(self.reading.kind)
+        out["reading"] = self.note
+        if self.note:
+            out["answer"] = f"{self.note}\n{self.answer.answer}"
+        return out
+
+
+def ask(
+    engine: Engine,
+    question: str,
+    history: Sequence[Turn] = (),
+    docs: Sequence[str] | None = None,
+    k: int = 5,
+    reading: Reading | None = None,
+) -> Reply:
+    """The reply to ``question`` after ``history``; ``reading`` overrides the rule-based one
+    (a language model's rewrite that passed the checks)."""
+    question = clean_question(question, engine.settings.max_question_chars)
+    if reading is None:
+        reading = resolve(question, history, engine)
+    return Reply(answer_reading(engine, reading, docs, k), reading)
+
+
+def answer_reading(
+    engine: Engine, reading: Reading, docs: Sequence[str] | None, k: int = 5
+) -> Answer:
+    if reading.asks_source and reading.target:
+        return _source(engine, reading, engine.clause(reading.target))
+    if reading.wants_rest:
+        more = _more(engine, reading)
+        if more is not None:
+            return more
+    chosen = list(reading.docs) if reading.docs else (list(docs) if docs else None)
+    answer = engine.ask(reading.search_text, docs=chosen, k=k, scope=reading.scope)
+    if reading.kind == FollowUp.COREFERENCE and reading.target:
+        answer = _pointed(engine, reading, answer, chosen, k)
+    if reading.kind == FollowUp.ELLIPSIS and reading.scope and not _speaks_of(reading, answer):
+        wider = engine.ask(reading.search_text, docs=chosen, k=k)  # beyond the section
+        quoted = _quote(engine, reading, want=reading.slot)
+        answer = wider if _speaks_of(reading, wider) or quoted is None else quoted
+    if reading.slot and not _speaks_of(reading, answer):
+        answer = _missing(reading, answer)
+    return replace(answer, question=reading.resolved)
+
+
+def _speaks_of(reading: Reading, answer: Answer) -> bool:
+    """The answer's first quoted clause names the value the follow-up put in."""
+    if answer.abstained:
+        return False
+    main = answer.answer.split("（《", 1)[0]
+    return squash(reading.slot) in squash(main)
+
+
+def _source(engine: Engine, reading: Reading, c: Clause) -> Answer:
+    doc = engine.document(c.doc_id)
+    text = f"出自《{doc.title}》，见{c.citation}。"
+    return Answer(reading.resolved, text, False, AnswerKind.CLAUSE, (cite(c),))
+
+
+def _pointed(
+    engine: Engine, reading: Reading, answer: Answer, docs: list[str] | None, k: int
+) -> Answer:
+    """A coreference asks about one clause: a lead department it does not name is not to be
+    borrowed from another; other questions may look wider in its document."""
+    target = engine.clause(reading.target or "")
+    lead = classify(reading.search_text, [], engine.documents) == AnswerKind.LEAD
+    if lead and not target.lead_departments and reading.scope and len(reading.scope) == 1:
+        name = clause_name(target, engine.document(target.doc_id))
+        text = f"上文所指的{name}未写明牵头部门。"
+        return Answer(reading.resolved, text, True, AnswerKind.NOT_FOUND, (), (cite(target),))
+    if lead and target.lead_departments and not answer.abstained:
+        cited = {c.clause_id for c in answer.citations}
+        if target.clause_id not in cited:  # the scoped ranking preferred a sibling clause
+            return engine.ask(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
+    own = [t for t in reading.own_words if len(t) > 1]
+    if not lead and (answer.abstained or (own and not _mentions_any(answer, own))):
+        # what it points at is not in the clauses cited: look in their document
+        wider = engine.ask(reading.search_text, docs=docs, k=k)
+        return wider if not wider.abstained else answer
+    return answer
+
+
+def _mentions_any(answer: Answer, words: Sequence[str]) -> bool:
+    main = squash(answer.answer.split("（《", 1)[0]).lower()
+    return any(w.lower() in main for w in words)
+
+
+def _missing(reading: Reading, answer: Answer) -> Answer:
+    text = f"未在相关条款中找到与“{reading.slot}”对应的内容。"
+    related = (*answer.citations, *answer.related)[:3]
+    return Answer(reading.resolved, text, True, AnswerKind.NOT_FOUND, (), tuple(related))
+
+
+def _more(engine: Engine, reading: Reading) -> Answer | None:
+    """The sentences of the clause or section the earlier answer quoted, not yet shown."""
+    return _quote(engine, reading)
+
+
+def _quote(engine: Engine, reading: Reading, want: str = "") -> Answer | None:
+    """Sentences of the clauses in the reading's scope, the target first: those naming
+    ``want`` (most like the question first), else those the earlier answer did not show."""
+    shown = squash(" ".join(reading.skip))
+    clauses = {i: engine.clause(i) for i in reading.scope or ()}
+    order = sorted(clauses.values(), key=lambda c: (c.clause_id != reading.target, c.ordinal))
+    found: list[Segment] = []
+    for c in order:
+        for s in sentences(c.text):
+            t = squash(s)
+            if len(t) < 8 or t == squash(c.title):
+                continue
+            if (want and squash(want) in t) or (not want and t not in shown):
+                found.append(Segment(c.clause_id, s.strip()))
+    if want:
+        asked = set(squash(reading.resolved))
+        found.sort(key=lambda seg: -len(asked & set(seg.span)))
+        found = found[:2]
+    segments: list[Segment] = []
+    used = 0
+    for seg in found:
+        if len(segments) >= MORE_SENTENCES or used >= MORE_CHARS:
+            break
+        segments.append(seg)
+        used += len(seg.span)
+    segments = verify_segments(segments, clauses)
+    if not segments:
+        return None
+    cited = list(dict.fromkeys(s.clause_id for s in segments))
+    return Answer(
+        reading.resolved,
+        render(segments, clauses),
+        False,
+        AnswerKind.EXTRACTIVE,
+        tuple(cite(clauses[i]) for i in cited),
+    )

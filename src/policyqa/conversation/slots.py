@@ -1,0 +1,164 @@
+"""Changing one slot of an earlier question: its document, its year, or the phrase a
+fragment replaces (成都那边呢？ -> the place; 研发经费投入强度呢？ -> the indicator).
+
+Documents are found by their own names and aliases (the corpus's metadata), indicators by
+the table rows the earlier answer cited; nothing here knows a document or a topic.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+import jieba.posseg  # type: ignore[import-untyped]
+
+from ..retrieve.mentions import document_mentions
+from ..types import Clause, Document
+
+_TARGET_YEAR = re.compile(r"(?<![\d—–\-至到])(20\d\d)(?!\s*[—–\-至到]\s*20\d\d)(?=\s*年?)")
+_PERIOD_YEARS = re.compile(r"20\d\d")
+_UNIT_AFTER_HOW_MANY = re.compile(r"(多少)[^\s，。？?、]{1,3}(?=[？?。]|$)")
+_UNIT = re.compile(r"（[^）]*）|\([^)]*\)")
+_NOUNISH = ("n", "ns", "nr", "nt", "nz", "vn", "eng", "j", "nrt", "nrfg")
+_WH_EN = re.compile(
+    r"\b(?:what|which|how\s+much|how\s+many)\s+((?:[A-Za-z-]+\s+){0,1}?[A-Za-z-]+)", re.I
+)
+_pos_lock = threading.Lock()  # jieba's lazy initialisation is not thread-safe
+
+
+def words(text: str) -> list[tuple[str, str, int]]:
+    """(word, part of speech, start offset) as jieba's tagger cuts ``text``."""
+    with _pos_lock:
+        pairs = [(w.word, w.flag) for w in jieba.posseg.cut(text)]
+    out, pos = [], 0
+    for w, flag in pairs:
+        out.append((w, flag, pos))
+        pos += len(w)
+    return out
+
+
+def doc_spans(text: str, documents: Sequence[Document]) -> list[tuple[int, int]]:
+    return document_mentions(text, documents).spans
+
+
+def _outside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return all(end <= a or start >= b for a, b in spans)
+
+
+def replace_document(text: str, doc: Document, documents: Sequence[Document]) -> str:
+    """``text`` naming ``doc`` where it named another document (or naming it first)."""
+    spans = sorted(doc_spans(text, documents))
+    if not spans:
+        return f"{doc.short_name}中，{text}"
+    out, pos = [], 0
+    for i, (start, end) in enumerate(spans):
+        out.append(text[pos:start])
+        if i == 0:
+            out.append(doc.short_name)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def remove_documents(text: str, documents: Sequence[Document]) -> str:
+    """``text`` without the document names it holds."""
+    return document_mentions(text, documents, every_alias=True).without_names(text)
+
+
+def period_covers(doc: Document, year: int) -> bool:
+    """Whether the document's period reaches ``year`` (unknown periods do)."""
+    found = [int(y) for y in _PERIOD_YEARS.findall(doc.period)]
+    return not found or year <= max(found)
+
+
+def replace_year(text: str, year: str) -> str:
+    """``text`` asking about ``year`` where it asked about another target year."""
+    if _TARGET_YEAR.search(text):
+        return _TARGET_YEAR.sub(year, text, count=1)
+    return f"到{year}年，{text}"
+
+
+def _row_name(c: Clause) -> str:
+    return _UNIT.sub("", c.row.name if c.row else "").lstrip("#＃").strip()
+
+
+def _common_run(a: str, b: str, least: int = 4) -> str:
+    """The longest run of ``a`` also in ``b`` (at least ``least`` characters), else ""."""
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + max(least, len(best) + 1), len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    return best
+
+
+def _indicator_span(text: str, cited: Sequence[Clause]) -> str:
+    for c in cited:
+        if c.row is not None and (run := _common_run(_row_name(c), text)):
+            return run
+    return ""
+
+
+def _overlap_span(text: str, fragment: str, spans: Sequence[tuple[int, int]]) -> str:
+    """A run of ``text`` as long as ``fragment`` agreeing with it in most positions
+    (渝东北 for 川东北)."""
+    n = len(fragment)
+    best, score = "", 0
+    for i in range(len(text) - n + 1):
+        same = sum(1 for a, b in zip(text[i : i + n], fragment, strict=True) if a == b)
+        if same > score and same * 2 >= n and same < n and _outside(i, i + n, spans):
+            best, score = text[i : i + n], same
+    return best if score >= 2 else ""
+
+
+def _noun_span(text: str, fragment: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The phrase of ``text`` the fragment most likely stands in for: a place for a place,
+    else the first run of nouns outside the document names."""
+    tagged = words(text)
+    place = any(f == "ns" for _, f, _ in words(fragment))
+    runs: list[tuple[str, bool]] = []
+    run, run_place, last_end = "", False, -1
+    for w, flag, start in tagged:
+        ok = flag.startswith(_NOUNISH) and _outside(start, start + len(w), spans) and len(w) > 1
+        if ok and start == last_end and run:
+            run, run_place = run + w, run_place or flag == "ns"
+        elif ok:
+            if run:
+                runs.append((run, run_place))
+            run, run_place = w, flag == "ns"
+        last_end = start + len(w) if ok else -1
+    if run:
+        runs.append((run, run_place))
+    if place:
+        for w, flag, start in tagged:  # the place word itself, not its whole phrase
+            if flag == "ns" and _outside(start, start + len(w), spans) and w != fragment:
+                return w
+    return runs[0][0] if runs else ""
+
+
+def replace_phrase(
+    text: str, fragment: str, cited: Sequence[Clause], documents: Sequence[Document]
+) -> str:
+    """``text`` with the phrase ``fragment`` replaces put in (appended where none is found)."""
+    spans = doc_spans(text, documents)
+    span = _indicator_span(text, cited)
+    if span:
+        return _UNIT_AFTER_HOW_MANY.sub(r"\1", text.replace(span, fragment, 1))
+    span = _overlap_span(text, fragment, spans) or _noun_span(text, fragment, spans)
+    if span and span not in fragment:
+        return text.replace(span, fragment, 1)
+    return f"{fragment}：{text}"
+
+
+def replace_phrase_en(text: str, fragment: str) -> str:
+    """English: the word after the question word becomes the fragment (what passenger
+    throughput … -> what cargo and mail throughput …)."""
+    m = _WH_EN.search(text)
+    if m is None:
+        return f"{text.rstrip('?？ ')} — {fragment}?"
+    first = m.group(1).split()[0]
+    start = m.start(1)
+    return text[:start] + fragment + text[start + len(first) :]
