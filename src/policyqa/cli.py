@@ -57,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="a short cited answer to a question")
     _common(p)
-    p.add_argument("question", nargs="?", help="the question; none: one per line on stdin")
+    p.add_argument(
+        "question",
+        nargs="?",
+        help='the question; none: one per line on stdin (a JSON line {"question", "history"} '
+        "is a follow-up read against its history)",
+    )
     p.add_argument("--doc", action="append", metavar="ID", help="only this document (repeatable)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -150,17 +155,38 @@ def cmd_search(args: argparse.Namespace) -> None:
     _each(args, one, show)
 
 
+def _turn_line(line: str) -> tuple[str, Any]:
+    """A stdin line of ``ask``: a JSON object ``{"question", "history"?}`` is a turn with
+    its history; any other line is a plain question."""
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return line, None
+    if not isinstance(obj, dict):
+        return line, None
+    question = obj.get("question")
+    if not isinstance(question, str):
+        raise PolicyQAError("a JSON line needs a string 'question'")
+    return question, obj.get("history")
+
+
 def cmd_ask(args: argparse.Namespace) -> None:
+    from .conversation.history import parse_history
+    from .conversation.reply import ask
     from .engine import Engine
 
     engine = Engine.load(settings_from(args))
+
+    def one(line: str) -> dict[str, Any]:
+        question, history = _turn_line(line) if args.question is None else (line, None)
+        return ask(engine, question, parse_history(history), docs=args.doc).to_dict()
 
     def show(out: dict[str, Any]) -> None:
         print(out["answer"])
         for c in out["citations"]:
             print(f"  - {c['citation']} [{c['clause_id']}]")
 
-    _each(args, lambda q: engine.ask(q, docs=args.doc).to_dict(), show)
+    _each(args, one, show)
 
 
 def cmd_clause(args: argparse.Namespace) -> None:

@@ -15,15 +15,17 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from ..conversation.store import ConversationStore
 from ..engine import Engine
 from ..errors import ConfigError
 from ..settings import Settings
+from .browser import BrowserId
 from .deps import read_access
 from .errors import install_handlers
 from .feedback_store import FeedbackStore, db_path
 from .middleware import Limits
 from .rendering import make_templates
-from .routes import admin, clauses, documents, feedback, health, pages, search
+from .routes import admin, clauses, conversations, documents, feedback, health, pages, search
 from .schemas import ReindexStatus
 
 # Engine calls (search, ask, lookup) running at once. The routes run in anyio's threadpool
@@ -32,7 +34,9 @@ from .schemas import ReindexStatus
 # Requests beyond the slots wait in line instead; the event loop is never blocked.
 ENGINE_SLOTS = max(2, os.cpu_count() or 2)
 # every route, in the order they are matched (and listed in /openapi.json)
-ROUTERS = tuple(m.router for m in (health, search, clauses, documents, feedback, admin, pages))
+ROUTERS = tuple(
+    m.router for m in (health, search, clauses, documents, conversations, feedback, admin, pages)
+)
 
 
 def create_app(
@@ -58,11 +62,13 @@ def create_app(
     app.state.engine = engine if engine is not None else Engine.load(settings)
     app.state.settings = settings
     app.state.store = store if store is not None else FeedbackStore(db_path(settings))
+    app.state.conversations = ConversationStore(app.state.store.path)
     app.state.templates = make_templates(settings.web_dir)
     app.state.internal_errors = 0  # how often the catch-all handler ran (tests expect 0)
     app.state.reindex = ReindexStatus(state="idle")
     app.state.reindex_lock = threading.Lock()
     app.state.slots = threading.BoundedSemaphore(ENGINE_SLOTS)
+    app.add_middleware(BrowserId)
     app.add_middleware(Limits)
     app.mount("/static", StaticFiles(directory=str(settings.web_dir / "static")), name="static")
     install_handlers(app)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
+from ..conversation.store import ConversationStore
 from ..engine import Engine
 from ..errors import PolicyQAError
 from ..settings import Settings
@@ -33,6 +34,11 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _conversations(request: Request) -> ConversationStore:
+    store: ConversationStore = request.app.state.conversations
+    return store
+
+
 def _store(request: Request) -> FeedbackStore:
     store: FeedbackStore = request.app.state.store
     return store
@@ -41,6 +47,7 @@ def _store(request: Request) -> FeedbackStore:
 EngineDep = Annotated[Engine, Depends(_engine)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[FeedbackStore, Depends(_store)]
+ConversationsDep = Annotated[ConversationStore, Depends(_conversations)]
 
 
 def presented_token(request: Request) -> str | None:

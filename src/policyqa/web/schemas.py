@@ -16,6 +16,16 @@ class AskBody(BaseModel):
     docs: list[StrictStr] | None = None
     k: StrictInt | None = None
     details: StrictBool = False  # add ``clauses``: id -> summary (what the chat page shows)
+    # earlier turns, oldest first: [{"question", "answer", "citations"?}]; checked by
+    # policyqa.conversation.history.parse_history (400 with the field named)
+    history: list[Any] | None = None
+    conversation_id: StrictStr | None = None  # the browser's stored conversation to add to
+
+
+class ConversationBody(BaseModel):
+    """The body of ``POST``/``PATCH /api/conversations``: its title."""
+
+    title: StrictStr | None = Field(None, max_length=200)
 
 
 class FeedbackBody(BaseModel):

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from ..conversation.history import Turn
+from ..conversation.reply import ask as conversation_ask
 from ..engine import Engine, check_k
 from ..errors import UnknownClause
 from ..types import Clause, Document
@@ -67,12 +69,17 @@ def ask(
     docs: Sequence[str] | None = None,
     k: int | None = None,
     details: bool = False,
+    history: Sequence[Turn] = (),
 ) -> dict[str, Any]:
-    """``Answer.to_dict()``; with ``details`` also ``clauses``: id -> clause summary."""
+    """The reply (``Answer.to_dict()`` plus how a follow-up was read, see
+    :mod:`policyqa.conversation.reply`); with ``details`` also ``clauses``: id -> summary."""
     # Engine.ask does not validate k itself (it uses max(k, 5)), so bad k is refused here.
     k = 5 if k is None else check_k(k, engine.settings.max_k)
-    answer = engine.ask(question, docs=list(docs or ()) or None, k=k)
-    out = answer.to_dict()
+    for d in docs or ():
+        engine.document(d)
+    reply = conversation_ask(engine, question, history, docs=list(docs or ()) or None, k=k)
+    answer = reply.answer
+    out = reply.to_dict()
     if details:
         ids = [c.clause_id for c in (*answer.citations, *answer.related)]
         out["clauses"] = {i: clause_summary(engine, engine.clause(i)) for i in dict.fromkeys(ids)}

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 
+from ...conversation.history import parse_history
 from .. import views
-from ..deps import EngineDep, SettingsDep, logged
+from ..deps import ConversationsDep, EngineDep, SettingsDep, logged
 from ..schemas import READ_ERRORS, AskBody
 
 router = APIRouter(tags=["api"])
@@ -35,13 +36,31 @@ def api_search(
 
 @router.post("/api/ask", summary="带引用的简短回答（Answer.to_dict()）", responses=READ_ERRORS)
 def api_ask(
-    request: Request, engine: EngineDep, body: Annotated[AskBody, Body()]
+    request: Request,
+    engine: EngineDep,
+    store: ConversationsDep,
+    body: Annotated[AskBody, Body()],
 ) -> dict[str, Any]:
-    return logged(
-        request,
-        "ask",
-        body.question,
-        body.k,
-        None,
-        lambda: views.ask(engine, body.question, docs=body.docs, k=body.k, details=body.details),
-    )
+    """With ``history`` the question may follow up on earlier turns; with
+    ``conversation_id`` (one of this browser's) the turn is stored there, and its stored
+    turns are the history when none is sent."""
+    browser = request.state.browser
+    if body.conversation_id is not None:
+        store.summary(browser, body.conversation_id)  # 404 unless this browser's
+    if body.history is not None or body.conversation_id is None:
+        history = parse_history(body.history)
+    else:
+        history = store.history(browser, body.conversation_id)
+
+    def run() -> dict[str, Any]:
+        return views.ask(
+            engine, body.question, docs=body.docs, k=body.k, details=body.details, history=history
+        )
+
+    out = logged(request, "ask", body.question, body.k, None, run)
+    if body.conversation_id is not None:
+        saved = {k: v for k, v in out.items() if k != "clauses"}
+        n = store.add_turn(browser, body.conversation_id, body.question, saved)
+        out["conversation_id"], out["turn"] = body.conversation_id, n
+        out["permalink"] = f"/?c={body.conversation_id}#turn-{n}"
+    return out
