@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate retrieval and answers on gold sets")
     _common(p)
     p.add_argument("--qa", action="append", metavar="FILE", help="gold set (repeatable)")
+    p.add_argument(
+        "--dialogues",
+        action="append",
+        metavar="FILE",
+        help="two-turn dialogue set (repeatable; default eval/dialogues/dev+heldout.jsonl)",
+    )
     p.add_argument("--modes", default="bm25,dense,hybrid", help="modes to compare")
     p.add_argument("--k", default="1,5,10", help="cut-offs for hit@k and recall@k")
     p.add_argument("--report", metavar="DIR", help="write report.json and report.html here")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..engine import Engine
 from ..settings import Settings
+from .dialogues import default_dialogue_paths, evaluate_dialogues, load_dialogues, render_dialogues
 from .gold import default_gold_paths, load_gold, parse_ks, parse_modes
 from .history import append_history, deltas, history_entry, previous_entry
 from .html_report import check_available, write_report
@@ -23,11 +24,16 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> None:
     ks = parse_ks(args.k, settings.max_k)
     paths = [Path(p) for p in args.qa] if args.qa else default_gold_paths(settings)
     items = load_gold(paths)
+    chats = (
+        [Path(p) for p in args.dialogues] if args.dialogues else default_dialogue_paths(settings)
+    )
+    dialogues = load_dialogues(chats)
     report_dir = Path(args.report) if args.report else None
     if report_dir is not None:
         check_available()
     engine = Engine.load(settings)
     report = evaluate(engine, items, modes, ks, answers=True)
+    report["dialogues"] = evaluate_dialogues(engine, dialogues) if dialogues else None
     history = settings.eval_dir / "history.jsonl"
     entry = history_entry(report)
     delta = deltas(previous_entry(history, entry["sets"]), entry)
@@ -42,6 +48,9 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> None:
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
-        print(render_text(report, delta))
+        text = render_text(report, delta)
+        if report["dialogues"]:
+            text += "\n".join(render_dialogues(report["dialogues"]))
+        print(text)
         if report_dir is not None:
             print(f"\nreport written to {report_dir / 'report.html'}")

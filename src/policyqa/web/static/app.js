@@ -202,16 +202,25 @@
     return bar;
   }
 
+  /* The answer without the line saying how a follow-up was read (shown apart). */
+  function answerBody(answer) {
+    var text = answer.answer || "";
+    if (answer.reading && text.indexOf(answer.reading) === 0) text = text.slice(answer.reading.length).replace(/^\n/, "");
+    return text;
+  }
+
   function renderAnswer(bubble, answer, question) {
     bubble.removeAttribute("aria-hidden");
     bubble.textContent = "";
     bubble.classList.remove("pending");
     var infos = answer.clauses || {};
+    if (answer.reading) bubble.appendChild(el("p", { className: "reading", text: answer.reading }));
+    var body = answerBody(answer);
     if (answer.abstained) {
       bubble.classList.add("abstained");
       bubble.appendChild(el("div", { className: "notice notice-warn" }, [
         el("strong", { text: "未找到明确答案" }),
-        el("p", { className: "answer-text", text: answer.answer })
+        el("p", { className: "answer-text", text: body })
       ]));
       if (answer.related && answer.related.length) {
         bubble.appendChild(el("h3", { className: "cards-title", text: "可能相关（仅供参考，并非答案）" }));
@@ -223,7 +232,7 @@
       return;
     }
     bubble.appendChild(el("p", { className: "answer-label", text: "回答" }));
-    bubble.appendChild(el("p", { className: "answer-text", text: answer.answer }));
+    bubble.appendChild(el("p", { className: "answer-text", text: body }));
     if (answer.citations && answer.citations.length) {
       bubble.appendChild(el("h3", { className: "cards-title", text: "引用条款" }));
       var cards = el("div", { className: "cards" });
@@ -277,57 +286,226 @@
     }
     box.addEventListener("input", autosize);
 
+    // ---------- conversations: kept in localStorage and on the server (per browser) ----------
+    var STORE_KEY = "policyqa.chat";
+    var HISTORY_TURNS = 6; // turns sent with a question
+    var chat = { id: null, title: "", turns: [] };
+    var list = document.getElementById("chat-list");
+    var toolbar = document.getElementById("chat-toolbar");
+
+    function loadState() {
+      try { return JSON.parse(localStorage.getItem(STORE_KEY)) || { current: null, cache: {} }; }
+      catch (e) { return { current: null, cache: {} }; }
+    }
+    function saveState() {
+      var st = loadState();
+      st.current = chat.id;
+      if (chat.id) st.cache[chat.id] = chat;
+      var ids = Object.keys(st.cache);
+      if (ids.length > 20) ids.slice(0, ids.length - 20).forEach(function (i) { if (i !== chat.id) delete st.cache[i]; });
+      try { localStorage.setItem(STORE_KEY, JSON.stringify(st)); }
+      catch (e) { try { localStorage.setItem(STORE_KEY, JSON.stringify({ current: chat.id, cache: {} })); } catch (e2) { /* storage off */ } }
+    }
+    function forget(id) {
+      var st = loadState();
+      delete st.cache[id];
+      if (st.current === id) st.current = null;
+      try { localStorage.setItem(STORE_KEY, JSON.stringify(st)); } catch (e) { /* storage off */ }
+    }
+    function api(method, url, body) {
+      var init = { method: method, headers: { accept: "application/json" } };
+      if (body !== undefined) { init.headers["content-type"] = "application/json"; init.body = JSON.stringify(body); }
+      return fetch(url, init).then(function (r) {
+        return r.json().catch(function () { return { error: "服务器返回了无效的响应（" + r.status + "）" }; })
+          .then(function (b) { return { ok: r.ok, status: r.status, body: b }; });
+      });
+    }
+    function exportUrl(fmt, n) {
+      return "/api/conversations/" + encodeURIComponent(chat.id) + "/export?format=" + fmt + (n ? "&turn=" + n : "");
+    }
+    function updateToolbar() {
+      var show = Boolean(chat.id && chat.turns.length);
+      toolbar.hidden = !show;
+      if (!show) return;
+      document.getElementById("chat-title").textContent = chat.title || "新对话";
+      document.getElementById("export-docx").href = exportUrl("docx");
+      document.getElementById("export-md").href = exportUrl("md");
+    }
+    function turnActions(n) {
+      var link = "/?c=" + encodeURIComponent(chat.id) + "#turn-" + n;
+      return el("p", { className: "turn-actions" }, [
+        el("a", { className: "btn btn-link permalink", href: link, text: "本问链接" }),
+        el("a", { className: "btn btn-link export-turn", href: exportUrl("docx", n), download: true, text: "导出 Word" }),
+        el("a", { className: "btn btn-link export-turn-md", href: exportUrl("md", n), download: true, text: "导出 Markdown" })
+      ]);
+    }
+    function newTurn(question) {
+      var turn = el("section", { className: "turn" });
+      turn.appendChild(el("div", { className: "bubble user" }, [
+        el("span", { className: "sr-only", text: "问题：" }), el("p", { text: question })
+      ]));
+      convo.appendChild(turn);
+      return turn;
+    }
+    function showTurn(t) {
+      var turn = newTurn(t.question);
+      turn.id = "turn-" + t.n;
+      var bubble = el("div", { className: "bubble bot" });
+      turn.appendChild(bubble);
+      renderAnswer(bubble, t.reply, t.reply.resolved_question || t.question);
+      if (chat.id) bubble.appendChild(turnActions(t.n));
+    }
+    function clearTurns() {
+      convo.querySelectorAll(".turn").forEach(function (t) { t.remove(); });
+    }
+    function showChat() {
+      clearTurns();
+      chat.turns.forEach(showTurn);
+      if (welcome) welcome.classList.toggle("compact", chat.turns.length > 0);
+      updateToolbar();
+      markCurrent();
+    }
+    function markCurrent() {
+      list.querySelectorAll(".chat-item").forEach(function (li) {
+        li.setAttribute("aria-current", li.getAttribute("data-id") === chat.id ? "true" : "false");
+      });
+    }
+    function setUrl() {
+      var url = chat.id ? "/?c=" + encodeURIComponent(chat.id) : "/";
+      if (location.pathname + location.search !== url) history.replaceState(null, "", url + location.hash);
+    }
+    function openChat(id, cached) {
+      if (cached) { chat = cached; showChat(); }
+      return api("GET", "/api/conversations/" + encodeURIComponent(id)).then(function (res) {
+        if (!res.ok) {
+          forget(id);
+          if (chat.id === id || !chat.id) startNew();
+          toast(res.status === 404 ? "未找到该对话（对话只在创建它的浏览器中可见）" : res.body.error || "无法打开对话");
+          return false;
+        }
+        chat = { id: res.body.id, title: res.body.title, turns: res.body.turns };
+        saveState(); showChat(); setUrl();
+        return true;
+      }).catch(function () { return Boolean(cached); });
+    }
+    function startNew() {
+      chat = { id: null, title: "", turns: [] };
+      saveState(); showChat(); setUrl();
+      box.focus();
+    }
+    function chatItem(c) {
+      var open = el("button", { type: "button", className: "chat-open", title: c.title, text: c.title + "（" + c.turns + "）" });
+      var rename = el("button", { type: "button", className: "btn btn-ghost chat-rename", text: "重命名" });
+      var del = el("button", { type: "button", className: "btn btn-ghost chat-delete", text: "删除" });
+      var li = el("li", { className: "chat-item", "data-id": c.id }, [open, rename, del]);
+      open.addEventListener("click", function () { openChat(c.id); });
+      rename.addEventListener("click", function () {
+        var input = el("input", { type: "text", className: "chat-rename-input", maxlength: "80", "aria-label": "新标题" });
+        input.value = c.title;
+        li.replaceChild(input, open);
+        input.focus();
+        input.addEventListener("keydown", function (ev) {
+          if (ev.key === "Escape") { refreshList(); return; }
+          if (ev.key !== "Enter" || ev.isComposing) return;
+          ev.preventDefault();
+          api("PATCH", "/api/conversations/" + encodeURIComponent(c.id), { title: input.value }).then(function (res) {
+            if (!res.ok) { toast(res.body.error || "重命名失败"); return; }
+            if (chat.id === c.id) { chat.title = res.body.title; saveState(); updateToolbar(); }
+            toast("已重命名"); refreshList();
+          });
+        });
+      });
+      del.addEventListener("click", function () {
+        if (!del.classList.contains("confirm")) { // two steps instead of a dialog
+          del.classList.add("confirm"); del.textContent = "确认删除";
+          setTimeout(function () { del.classList.remove("confirm"); del.textContent = "删除"; }, 4000);
+          return;
+        }
+        api("DELETE", "/api/conversations/" + encodeURIComponent(c.id)).then(function (res) {
+          if (!res.ok) { toast(res.body.error || "删除失败"); return; }
+          forget(c.id);
+          if (chat.id === c.id) startNew();
+          toast("已删除对话"); refreshList();
+        });
+      });
+      return li;
+    }
+    function refreshList() {
+      return api("GET", "/api/conversations").then(function (res) {
+        if (!res.ok) return;
+        list.textContent = "";
+        res.body.conversations.forEach(function (c) { list.appendChild(chatItem(c)); });
+        if (!res.body.conversations.length) list.appendChild(el("li", { className: "hint", text: "还没有对话" }));
+        markCurrent();
+      }).catch(function () { /* offline: the list stays as it was */ });
+    }
+    function ensureChat() {
+      if (chat.id) return Promise.resolve(chat.id);
+      return api("POST", "/api/conversations", {}).then(function (res) {
+        if (!res.ok) return null;
+        chat = { id: res.body.id, title: res.body.title, turns: [] };
+        saveState(); setUrl();
+        return chat.id;
+      }).catch(function () { return null; });
+    }
+    function historyOf() {
+      return chat.turns.slice(-HISTORY_TURNS).map(function (t) {
+        return {
+          question: t.question,
+          answer: answerBody(t.reply),
+          resolved_question: t.reply.resolved_question || t.question,
+          citations: (t.reply.citations || []).map(function (c) { return { clause_id: c.clause_id, citation: c.citation }; })
+        };
+      });
+    }
+    document.getElementById("new-chat").addEventListener("click", startNew);
+
+    function failed(bubble, message) {
+      bubble.removeAttribute("aria-hidden");
+      bubble.textContent = "";
+      bubble.classList.remove("pending");
+      bubble.classList.add("error");
+      bubble.appendChild(el("p", { text: message }));
+      status.textContent = "出错了";
+    }
+
     function ask(question) {
       question = question.trim();
       if (!question || busy) return;
       busy = true;
       if (welcome) welcome.classList.add("compact");
       var docs = selectedDocs().map(function (i) { return i.value; });
-      var turn = el("section", { className: "turn" });
-      turn.appendChild(el("div", { className: "bubble user" }, [
-        el("span", { className: "sr-only", text: "问题：" }), el("p", { text: question })
-      ]));
+      var turn = newTurn(question);
       // the pending bubble is for the eyes; #status tells screen readers "检索中…"
       var bubble = el("div", { className: "bubble bot pending", "aria-hidden": "true" }, [
         el("span", { className: "spinner", "aria-hidden": "true" }), el("span", { text: "检索中…" })
       ]);
       turn.appendChild(bubble);
-      convo.appendChild(turn);
       convo.setAttribute("aria-busy", "true");
       status.textContent = "检索中…";
       send.disabled = true;
       scrollTo(turn, "end");
+      var history = historyOf();
 
-      fetch("/api/ask", {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ question: question, docs: docs.length ? docs : null, details: true })
-      })
-        .then(function (r) {
-          return r.json().catch(function () { return { error: "服务器返回了无效的响应（" + r.status + "）" }; })
-            .then(function (body) { return { ok: r.ok, body: body }; });
+      ensureChat()
+        .then(function (id) {
+          var body = { question: question, docs: docs.length ? docs : null, details: true, history: history };
+          if (id) body.conversation_id = id;
+          return api("POST", "/api/ask", body);
         })
         .then(function (res) {
-          if (!res.ok || res.body.error) {
-            bubble.removeAttribute("aria-hidden");
-            bubble.textContent = "";
-            bubble.classList.remove("pending");
-            bubble.classList.add("error");
-            bubble.appendChild(el("p", { text: res.body.error || "请求失败" }));
-            status.textContent = "出错了";
-            return;
+          if (!res.ok || res.body.error) { failed(bubble, res.body.error || "请求失败"); return; }
+          renderAnswer(bubble, res.body, res.body.resolved_question || question);
+          if (res.body.turn) {
+            turn.id = "turn-" + res.body.turn;
+            chat.turns.push({ n: res.body.turn, question: question, reply: res.body });
+            if (!chat.title || chat.title === "新对话") chat.title = question.slice(0, 40);
+            bubble.appendChild(turnActions(res.body.turn));
+            saveState(); updateToolbar(); refreshList();
           }
-          renderAnswer(bubble, res.body, question);
           status.textContent = res.body.abstained ? "未找到明确答案" : "已回答，引用 " + res.body.citations.length + " 条";
         })
-        .catch(function () {
-          bubble.removeAttribute("aria-hidden");
-          bubble.textContent = "";
-          bubble.classList.remove("pending");
-          bubble.classList.add("error");
-          bubble.appendChild(el("p", { text: "无法连接服务器，请稍后重试。" }));
-          status.textContent = "出错了";
-        })
+        .catch(function () { failed(bubble, "无法连接服务器，请稍后重试。"); })
         .then(function () {
           busy = false;
           send.disabled = false;
@@ -335,6 +513,19 @@
           scrollTo(turn, "start");
         });
     }
+
+    function restore() {
+      var wanted = new URLSearchParams(location.search).get("c");
+      var st = loadState();
+      var id = wanted || st.current;
+      var done = id ? openChat(id, st.cache[id]) : Promise.resolve(false);
+      done.then(function () {
+        var target = location.hash && document.getElementById(location.hash.slice(1));
+        if (target) scrollTo(target, "start");
+      });
+      refreshList();
+    }
+    restore();
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
