@@ -135,9 +135,7 @@ def test_another_browser_sees_none_of_it(browser, page, server_url: str, watch: 
             f"{server_url}/api/ask", data={"question": FOLLOW, "conversation_id": cid}
         )
         assert r.status == 404
-        assert page2.request.get(f"{server_url}/api/conversations").json() == {
-            "conversations": []
-        }
+        assert page2.request.get(f"{server_url}/api/conversations").json() == {"conversations": []}
         cookies = {c["name"]: c for c in other.cookies()}
         assert cookies["policyqa_browser"]["httpOnly"] is True
         assert cookies["policyqa_browser"]["sameSite"] == "Lax"
