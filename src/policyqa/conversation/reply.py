@@ -81,7 +81,11 @@ def answer_reading(
         if more is not None:
             return more
     chosen = list(reading.docs) if reading.docs else (list(docs) if docs else None)
-    answer = engine.ask(reading.search_text, docs=chosen, k=k, scope=reading.scope)
+    answer = None
+    if reading.kind == FollowUp.CONTINUATION and reading.target and reading.own_words:
+        answer = _further(engine, reading, chosen, k)
+    if answer is None:
+        answer = engine.ask(reading.search_text, docs=chosen, k=k, scope=reading.scope)
     if reading.kind == FollowUp.COREFERENCE and reading.target:
         answer = _pointed(engine, reading, answer, chosen, k)
     if reading.kind == FollowUp.ELLIPSIS and reading.scope and not _speaks_of(reading, answer):
@@ -91,6 +95,18 @@ def answer_reading(
     if reading.slot and not _speaks_of(reading, answer):
         answer = _missing(reading, answer)
     return replace(answer, question=reading.resolved)
+
+
+def _further(engine: Engine, reading: Reading, docs: list[str] | None, k: int) -> Answer | None:
+    """ "就业和收入方面还有什么目标？": the clause quoted before often says more; its answer
+    counts if it names the follow-up's words and was not shown already."""
+    answer = engine.ask(reading.search_text, docs=docs, k=k, scope=(reading.target or "",))
+    main = squash(answer.answer.split("（《", 1)[0])
+    shown = squash(" ".join(reading.skip))
+    fresh_text = bool(main) and main not in shown
+    if answer.abstained or not fresh_text or not _mentions_any(answer, reading.own_words):
+        return None
+    return answer
 
 
 def _speaks_of(reading: Reading, answer: Answer) -> bool:

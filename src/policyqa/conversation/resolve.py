@@ -104,10 +104,12 @@ def section_of(c: Clause, clauses: Sequence[Clause]) -> list[Clause]:
 
 
 def section_name(c: Clause, doc: Document) -> str:
-    heads = [h for h in c.headings if h.level != Level.CAPTION] or list(c.headings)
-    last = c.headings[-1].text if c.headings else ""
+    """How an official names the section of a clause: 规划纲要第七章第一节“营造高品质消费空间”."""
+    heads = [h for h in c.headings if h.level not in (Level.BOX, Level.CAPTION)]
     cites = "".join(h.cite for h in heads if h.cite)
-    return f"{doc.short_name}{cites}" + (f"“{last}”" if last else "")
+    last = heads[-1] if heads else None
+    title = last.text.removeprefix(last.cite).strip(" 、.。") if last else ""
+    return f"{doc.short_name}{cites}" + (f"“{title}”" if title else "")
 
 
 def _substantial(rest: list[str], english: bool) -> bool:
@@ -190,6 +192,8 @@ def _coreference(
     pattern = cues.ANAPHOR_EN if english else cues.ANAPHOR_ZH
     resolved = pattern.sub(name, question, count=1)
     source = cues.asks_source(question, english)
+    if source:
+        resolved = f"上文所引条款（{name}）出自哪份文件？"
     one = source or cues.ONE_CLAUSE.search(question) or cues.asks_lead(question, english)
     scope = (target.clause_id,) if one else tuple(c.clause_id for c in before.cited[:3])
     query = question if english else f"{before.question} {pattern.sub(' ', question)}"
@@ -215,9 +219,9 @@ def _continuation(
     scope = [target] if this_clause else section_of(target, engine.clauses_of(target.doc_id))
     where = clause_name(target, doc) if this_clause else section_name(target, doc)
     own = cues.MORE_ZH.sub("", cues.ANAPHOR_ZH.sub("", question)).strip(" ？?。")
-    resolved = f"{where}中，{own or '还有哪些内容'}？" if own else f"{where}中还有哪些内容？"
+    resolved = f"{where}中，{cues.ANAPHOR_ZH.sub('', question).lstrip('，,')}"
     if is_english(question):
-        resolved = f"{question.rstrip('?？ ')} ({where})?"
+        resolved = f"{question.rstrip('?？ ')} (in {where})?"
     heading = target.headings[-1].text if target.headings else ""
     query = question if is_english(question) else f"{own} {heading}".strip()
     return Reading(
@@ -230,4 +234,5 @@ def _continuation(
         target=target.clause_id,
         skip=(before.answer,),
         wants_rest=not rest,
+        own_words=tuple(rest),
     )

@@ -1,0 +1,166 @@
+"""Follow-ups read against the turn before, on the real corpus and index: each kind, a fresh
+question that inherits nothing, history checks, the store, export and the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from docx import Document as WordDocument
+from test_cli import run
+
+from policyqa.conversation.export import export
+from policyqa.conversation.history import Turn, parse_history
+from policyqa.conversation.reply import READING_PREFIX, ask
+from policyqa.conversation.resolve import FollowUp
+from policyqa.conversation.store import ConversationStore
+from policyqa.errors import BadInput, NotFound
+from policyqa.types import Citation
+
+HIGHWAY = "按重庆2023—2027年行动方案，高速公路通车里程要达到多少？"
+
+
+def _history(engine, question: str) -> tuple[Turn, ...]:
+    first = ask(engine, question)
+    return (Turn(question, first.body, first.answer.citations, first.reading.resolved),)
+
+
+@pytest.mark.parametrize(
+    ("first", "follow", "kind", "reading", "answer"),
+    [
+        # ellipsis: a year, a place, an indicator
+        (HIGHWAY, "那2026—2030年的方案是怎么定的？", "scope", "2026—2030年行动方案", "5700公里"),
+        ("“十五五”主要指标表里，川渝经济总量占全国比重2027年定的是多少？", "2030年呢？",
+         "ellipsis", "2030年", "7.3"),
+        ("规划纲要里，渝东北区域中心城市定的是哪座城市？", "川东北呢？", "ellipsis", "川东北",
+         "南充"),
+        ("发展能级提升行动方案的指标表，重庆人工智能核心产业规模到2030年要到多少亿元？",
+         "研发经费投入强度呢？", "ellipsis", "研发经费投入强度", "3.25"),
+        # coreference: the clause of the answer before
+        ("两江新区到2027年要吸引多少国际组织和国际商协会机构？", "这件事谁负责牵头？",
+         "coreference", "第32条", "自贸办"),
+        ("长江生态文明干部学院和长江生态环境研究院打算建在哪里？", "这是哪份文件里提的？",
+         "coreference", "出自哪份文件", "重庆都市圈发展规划"),
+        # change of scope: the same question of another document
+        ("规划纲要对住房公积金跨区域使用有什么安排？", "重庆都市圈规划里有没有相关提法？",
+         "scope", "重庆都市圈规划", "互认互贷"),
+        # continuation: more of the same clause or section
+        ("共建巴蜀文化旅游走廊，规划纲要要扩大哪些国际旅游品牌的影响力？", "还有别的举措吗？",
+         "continuation", "第七章第一节", "长征国家文化公园"),
+    ],
+)  # fmt: skip
+def test_follow_up_kinds(engine, first, follow, kind, reading, answer) -> None:
+    reply = ask(engine, follow, _history(engine, first))
+    assert str(reply.reading.kind) == kind
+    assert reading in reply.reading.resolved
+    assert not reply.answer.abstained, reply.body
+    assert answer in reply.body.replace(" ", "")
+    out = reply.to_dict()
+    assert out["question"] == follow and out["resolved_question"] == reply.reading.resolved
+    assert out["answer"].startswith(READING_PREFIX + reply.reading.resolved + "\n")
+
+
+def test_a_fresh_question_inherits_nothing(engine) -> None:
+    history = _history(engine, "“数字重庆”累计贯通应用数量，2027年的目标是多少个？")
+    q = "两江新区规上工业增加值规模要突破多少？"
+    reply = ask(engine, q, history)
+    assert reply.reading.kind == FollowUp.FRESH and reply.reading.resolved == q
+    assert reply.note is None and "1500亿元" in reply.body
+    out = reply.to_dict()
+    assert out["resolved_question"] == q and out["reading"] is None
+
+
+def test_a_clause_without_a_lead_department_borrows_none(engine) -> None:
+    history = _history(engine, "两江新区实施方案要打造的国际数据港叫什么？")
+    reply = ask(engine, "这一条是哪个部门牵头？", history)
+    assert reply.answer.abstained and "未写明牵头部门" in reply.body
+
+
+def test_a_year_the_clause_does_not_name_is_not_answered_with_another(engine) -> None:
+    history = _history(engine, "规划纲要定的2025年研发投入强度目标是多少？")
+    reply = ask(engine, "那2035年呢？", history)
+    assert reply.reading.kind == FollowUp.ELLIPSIS and reply.answer.abstained
+
+
+def test_history_from_before_a_reindex_is_skipped(engine) -> None:
+    stale = (Turn(HIGHWAY, "…", (Citation("gone:1", "", ""),)),)
+    assert ask(engine, "那2026—2030年的方案是怎么定的？", stale).reading.kind == FollowUp.SCOPE
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("x", "history 必须是列表"),
+        ([1], "history[0] 必须是对象"),
+        ([{"answer": "a"}], "history[0].question 不能为空"),
+        ([{"question": "q", "citations": "a"}], "history[0].citations 必须是列表"),
+        ([{"question": "q", "citations": [{"text": "t"}]}], "citations[0].clause_id 不能为空"),
+        ([{"question": "q" * 9000}], "过长"),
+    ],
+)
+def test_bad_history_is_one_clear_error(history, message) -> None:
+    with pytest.raises(BadInput, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_history(history)
+
+
+def test_store_round_trip_and_owners(tmp_path, engine) -> None:
+    store = ConversationStore(tmp_path / "c.db")
+    conv = store.create("browser-a")
+    reply = ask(engine, HIGHWAY).to_dict()
+    assert store.add_turn("browser-a", conv["id"], HIGHWAY, reply) == 1
+    again = ConversationStore(tmp_path / "c.db")  # persisted, read by a new connection
+    got = again.get("browser-a", conv["id"])
+    assert got["title"] == HIGHWAY[:40] and got["turns"][0]["reply"] == reply
+    assert again.history("browser-a", conv["id"])[0].clause_ids == ["action-2023:5"]
+    for call in (again.get, again.delete, again.summary, again.history):
+        with pytest.raises(NotFound):
+            call("browser-b", conv["id"])
+    assert again.list("browser-b") == []
+    assert again.rename("browser-a", conv["id"], "  高速  公路 ")["title"] == "高速 公路"
+    with pytest.raises(BadInput):
+        again.rename("browser-a", conv["id"], "x" * 81)
+    again.delete("browser-a", conv["id"])
+    assert again.list("browser-a") == []
+    store.close()
+    again.close()
+
+
+def test_export_writes_each_citation_in_full(engine) -> None:
+    history = _history(engine, HIGHWAY)
+    second = ask(engine, "那2026—2030年的方案是怎么定的？", history).to_dict()
+    conv = {
+        "title": "高速公路",
+        "updated": 0.0,
+        "turns": [
+            {"n": 1, "question": HIGHWAY, "reply": ask(engine, HIGHWAY).to_dict()},
+            {"n": 2, "question": "那2026—2030年的方案是怎么定的？", "reply": second},
+        ],
+    }
+    doc = WordDocument(io.BytesIO(export(conv, "docx")))
+    paragraphs = [p.text for p in doc.paragraphs]
+    text = "\n".join(paragraphs)
+    cite = "《重庆市推动成渝地区双城经济圈建设行动方案（2023—2027年）》二（二）第5条"
+    assert cite in paragraphs and "高速公路通车里程超过 5000 公里" in text
+    assert any(p.startswith("按上文理解为：") for p in paragraphs)
+    md = export(conv, "md", turn=2).decode("utf-8")
+    assert HIGHWAY not in md.split("\n", 3)[-1] and "5700公里" in md
+    assert "《重庆市推动成渝地区双城经济圈发展能级提升行动方案（2026—2030年）》" in md
+    with pytest.raises(NotFound):
+        export(conv, "md", turn=3)
+    with pytest.raises(BadInput):
+        export(conv, "pdf")
+
+
+def test_cli_reads_turns_with_history_on_stdin(index_settings) -> None:
+    turn = {
+        "question": "那2026—2030年的方案是怎么定的？",
+        "history": [{"question": HIGHWAY, "answer": "", "citations": ["action-2023:5"]}],
+    }
+    lines = [HIGHWAY, json.dumps(turn, ensure_ascii=False), '{"question": "q", "history": 3}']
+    r = run(index_settings, "ask", "--json", stdin="\n".join(lines) + "\n")
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert out[0]["resolved_question"] == HIGHWAY and out[0]["reading"] is None
+    assert out[1]["follow_up"] == "scope" and "5700公里" in out[1]["answer"]
+    assert out[2]["error"].startswith("history 必须是列表")
