@@ -81,13 +81,14 @@ def _right(reply: Reply, item: GoldItem) -> bool:
     return answer_correct(a.answer, a.abstained, item.answer, item.answerable)
 
 
-def run_one(engine: Engine, d: Dialogue) -> Row:
-    """Both turns, the follow-up with the system's own first answer as history and alone."""
+def run_one(engine: Engine, d: Dialogue, alone: bool = True) -> Row:
+    """Both turns, the follow-up with the system's own first answer as history (and, with
+    ``alone``, without it)."""
     try:
         first = ask(engine, d.first.question)
         turn = Turn(d.first.question, first.body, first.answer.citations, first.reading.resolved)
         second = ask(engine, d.second.question, (turn,))
-        alone = ask(engine, d.second.question)
+        single = ask(engine, d.second.question) if alone else None
     except PolicyQAError as err:
         raise BadInput(f"dialogue {d.id}: {err}") from None
     return {
@@ -101,7 +102,7 @@ def run_one(engine: Engine, d: Dialogue) -> Row:
         "inherited": second.reading.inherited,
         "first_right": _right(first, d.first),
         "right": _right(second, d.second),
-        "right_alone": _right(alone, d.second),
+        "right_alone": _right(single, d.second) if single is not None else None,
         "abstained": second.answer.abstained,
     }
 
@@ -110,7 +111,7 @@ def _group(rows: list[Row]) -> Row:
     return {
         "n": len(rows),
         "right": mean(float(r["right"]) for r in rows),
-        "right_alone": mean(float(r["right_alone"]) for r in rows),
+        "right_alone": mean(float(r["right_alone"]) for r in rows if r["right_alone"] is not None),
         "first_right": mean(float(r["first_right"]) for r in rows),
     }
 
@@ -131,8 +132,8 @@ def summarize(rows: list[Row]) -> Row:
     return out
 
 
-def evaluate_dialogues(engine: Engine, dialogues: Sequence[Dialogue]) -> Row:
-    rows = [run_one(engine, d) for d in dialogues]
+def evaluate_dialogues(engine: Engine, dialogues: Sequence[Dialogue], alone: bool = True) -> Row:
+    rows = [run_one(engine, d, alone) for d in dialogues]
     return {"sets": summarize(rows), "items": rows}
 
 
@@ -142,16 +143,20 @@ def render_dialogues(report: Row) -> list[str]:
     for name, s in report["sets"].items():
         f = s["follow_ups"]
         lines.append(
-            f"{name}: follow-ups {f['right']:.3f} with history, {f['right_alone']:.3f} alone "
+            f"{name}: follow-ups {_num(f['right'])} with history, {_num(f['right_alone'])} alone "
             f"(n={f['n']}); fresh questions that inherited context: {s['fresh_inherited']}"
         )
         for kind, g in s["by_kind"].items():
             if g["n"]:
                 lines.append(
-                    f"  {kind:<14}{g['n']:>4}  with {g['right']:.3f}  alone "
-                    f"{g['right_alone']:.3f}  first turn {g['first_right']:.3f}"
+                    f"  {kind:<14}{g['n']:>4}  with {_num(g['right'])}  alone "
+                    f"{_num(g['right_alone'])}  first turn {_num(g['first_right'])}"
                 )
         for w in s["wrong"]:
             read = w["resolved_question"][:50]
             lines.append(f"  wrong {w['id']} [{w['kind']}] {w['question'][:30]} -> {read}")
     return lines
+
+
+def _num(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:.3f}"
