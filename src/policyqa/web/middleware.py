@@ -1,4 +1,5 @@
-"""ASGI middleware: bounded request bodies (413) and security headers on every response."""
+"""ASGI middleware: bounded request URLs (414) and bodies (413), and security headers on every
+response."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
+# a request target (path and query) longer than this is refused with 414; the server reads
+# request heads up to HEAD_BYTES (uvicorn's h11 default, 16 KB, resets longer ones)
+MAX_URL_BYTES = 16 * 1024
+HEAD_BYTES = 1024 * 1024
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -23,6 +28,14 @@ class Limits:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if target > MAX_URL_BYTES:
+            await _refuse(
+                send,
+                414,
+                f"请求地址过长：上限 {MAX_URL_BYTES // 1024} KB（长问题请用 POST /api/ask）。",
+            )
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
@@ -71,8 +84,10 @@ class Limits:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = JSONResponse({"error": f"请求体过大：上限 {limit // 1024} KB。"}, status_code=413)
-    await send(
-        {"type": "http.response.start", "status": 413, "headers": body.raw_headers},
-    )
+    await _refuse(send, 413, f"请求体过大：上限 {limit // 1024} KB。")
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    body = JSONResponse({"error": message}, status_code=status)
+    await send({"type": "http.response.start", "status": status, "headers": body.raw_headers})
     await send({"type": "http.response.body", "body": body.body})

@@ -10,6 +10,7 @@ import uvicorn
 
 from ..settings import Settings
 from .app import create_app
+from .middleware import HEAD_BYTES
 
 
 def _one_thread_per_search() -> None:
@@ -34,4 +35,12 @@ def serve(settings: Settings) -> None:
         f"({len(app.state.engine.documents)} documents, index {settings.index_dir})",
         flush=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=False,
+        # read long request heads whole, so the app answers them 414 instead of a reset
+        h11_max_incomplete_event_size=HEAD_BYTES,
+    )
