@@ -140,9 +140,11 @@ class Engine:
         docs: Sequence[str] | None = None,
         k: int = 5,
         scope: Collection[str] | None = None,
+        rephrase: bool = True,
     ) -> Answer:
         """The cited answer; with ``scope`` (clause ids) only those clauses may answer it
-        (a follow-up about the clause or section of the answer before)."""
+        (a follow-up about the clause or section of the answer before). ``rephrase=False``
+        skips the language model (the extractive answer a stream shows first)."""
         question = clean_question(question, self.settings.max_question_chars)
         k = check_k(k, self.settings.max_k)
         if scope is None:
@@ -161,7 +163,7 @@ class Engine:
                 key: Retrieved(r.query, [h for h in r.hits if h.clause.clause_id in scope])
                 for key, r in extra.items()
             }
-        return compose(prepared, extra, self.settings)
+        return compose(prepared, extra, self.settings if rephrase else None)
 
     def _within(self, question: str, scope: Collection[str]) -> list[Hit]:
         """The clauses of ``scope`` ranked for the question (unranked ones last)."""

@@ -9,8 +9,9 @@ comes from, and "what else" — the sentences of that clause or section not yet 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from ..answer.compose import cite, render
@@ -22,10 +23,12 @@ from ..text.sentences import sentences
 from ..types import Answer, AnswerKind, Clause
 from .history import Turn
 from .resolve import FollowUp, Reading, clause_name, resolve
+from .rewrite import rewrite
 
 READING_PREFIX = "按上文理解为："
 MORE_SENTENCES = 4  # "what else": at most this many further sentences
 MORE_CHARS = 400
+Asker = Callable[..., Answer]  # Engine.ask, with or without the language model
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Reply:
         out["question"] = self.reading.question
         out["resolved_question"] = self.reading.resolved
         out["follow_up"] = str(self.reading.kind)
+        out["reading_source"] = self.reading.source
         out["reading"] = self.note
         if self.note:
             out["answer"] = f"{self.note}\n{self.answer.answer}"
@@ -61,18 +65,29 @@ def ask(
     history: Sequence[Turn] = (),
     docs: Sequence[str] | None = None,
     k: int = 5,
-    reading: Reading | None = None,
+    llm: bool = True,
+    rephrase: bool = True,
 ) -> Reply:
-    """The reply to ``question`` after ``history``; ``reading`` overrides the rule-based one
-    (a language model's rewrite that passed the checks)."""
+    """The reply to ``question`` after ``history``. With a language model configured (and
+    ``llm``) it may rewrite the follow-up (:mod:`.rewrite`) and, with ``rephrase``, the
+    answer (a stream rephrases afterwards, see :mod:`.stream`)."""
     question = clean_question(question, engine.settings.max_question_chars)
-    if reading is None:
-        reading = resolve(question, history, engine)
-    return Reply(answer_reading(engine, reading, docs, k), reading)
+    reading = resolve(question, history, engine)
+    if llm:
+        reading = rewrite(question, history, engine, reading)
+    return Reply(answer_reading(engine, reading, docs, k, llm and rephrase), reading)
 
 
 def answer_reading(
-    engine: Engine, reading: Reading, docs: Sequence[str] | None, k: int = 5
+    engine: Engine, reading: Reading, docs: Sequence[str] | None, k: int = 5, llm: bool = True
+) -> Answer:
+    """The answer to ``reading``; ``llm=False``: never rephrased by a language model."""
+    answer = _answer(engine, partial(engine.ask, rephrase=llm), reading, docs, k)
+    return replace(answer, question=reading.resolved)
+
+
+def _answer(
+    engine: Engine, asker: Asker, reading: Reading, docs: Sequence[str] | None, k: int
 ) -> Answer:
     if reading.asks_source and reading.target:
         return _source(engine, reading, engine.clause(reading.target))
@@ -83,24 +98,24 @@ def answer_reading(
     chosen = list(reading.docs) if reading.docs else (list(docs) if docs else None)
     answer = None
     if reading.kind == FollowUp.CONTINUATION and reading.target and reading.own_words:
-        answer = _further(engine, reading, chosen, k)
+        answer = _further(asker, reading, chosen, k)
     if answer is None:
-        answer = engine.ask(reading.search_text, docs=chosen, k=k, scope=reading.scope)
+        answer = asker(reading.search_text, docs=chosen, k=k, scope=reading.scope)
     if reading.kind == FollowUp.COREFERENCE and reading.target:
-        answer = _pointed(engine, reading, answer, chosen, k)
+        answer = _pointed(engine, asker, reading, answer, chosen, k)
     if reading.kind == FollowUp.ELLIPSIS and reading.scope and not _speaks_of(reading, answer):
-        wider = engine.ask(reading.search_text, docs=chosen, k=k)  # beyond the section
+        wider = asker(reading.search_text, docs=chosen, k=k)  # beyond the section
         quoted = _quote(engine, reading, want=reading.slot)
         answer = wider if _speaks_of(reading, wider) or quoted is None else quoted
     if reading.slot and not _speaks_of(reading, answer):
         answer = _missing(reading, answer)
-    return replace(answer, question=reading.resolved)
+    return answer
 
 
-def _further(engine: Engine, reading: Reading, docs: list[str] | None, k: int) -> Answer | None:
+def _further(asker: Asker, reading: Reading, docs: list[str] | None, k: int) -> Answer | None:
     """ "就业和收入方面还有什么目标？": the clause quoted before often says more; its answer
     counts if it names the follow-up's words and was not shown already."""
-    answer = engine.ask(reading.search_text, docs=docs, k=k, scope=(reading.target or "",))
+    answer = asker(reading.search_text, docs=docs, k=k, scope=(reading.target or "",))
     main = squash(answer.answer.split("（《", 1)[0])
     shown = squash(" ".join(reading.skip))
     fresh_text = bool(main) and main not in shown
@@ -124,7 +139,12 @@ def _source(engine: Engine, reading: Reading, c: Clause) -> Answer:
 
 
 def _pointed(
-    engine: Engine, reading: Reading, answer: Answer, docs: list[str] | None, k: int
+    engine: Engine,
+    asker: Asker,
+    reading: Reading,
+    answer: Answer,
+    docs: list[str] | None,
+    k: int,
 ) -> Answer:
     """A coreference asks about one clause: a lead department it does not name is not to be
     borrowed from another; other questions may look wider in its document."""
@@ -137,11 +157,11 @@ def _pointed(
     if lead and target.lead_departments and not answer.abstained:
         cited = {c.clause_id for c in answer.citations}
         if target.clause_id not in cited:  # the scoped ranking preferred a sibling clause
-            return engine.ask(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
+            return asker(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
     own = [t for t in reading.own_words if len(t) > 1]
     if not lead and (answer.abstained or (own and not _mentions_any(answer, own))):
         # what it points at is not in the clauses cited: look in their document
-        wider = engine.ask(reading.search_text, docs=docs, k=k)
+        wider = asker(reading.search_text, docs=docs, k=k)
         return wider if not wider.abstained else answer
     return answer
 

@@ -50,6 +50,7 @@ class Reading:
     skip: tuple[str, ...] = field(default=())  # answers already shown (continuation)
     wants_rest: bool = False  # "还有别的吗？": the rest of the clause or section
     own_words: tuple[str, ...] = ()  # the follow-up's own topic words
+    source: str = "rules"  # who worded ``resolved``: the rules, or a checked "llm" rewrite
 
     @property
     def inherited(self) -> bool:

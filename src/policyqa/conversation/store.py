@@ -169,6 +169,15 @@ class ConversationStore:
             )
         return n
 
+    def update_turn(self, owner: str, cid: str, n: int, reply: dict[str, Any]) -> None:
+        """Replace turn ``n``'s reply (a streamed answer, once its rephrasing is final)."""
+        with self._lock:
+            self._row(owner, cid)
+            self._db.execute(
+                "UPDATE turns SET reply = ? WHERE conversation_id = ? AND n = ?",
+                (json.dumps(reply, ensure_ascii=False), cid, n),
+            )
+
     def history(self, owner: str, cid: str) -> tuple[Turn, ...]:
         """The stored turns as a history for the next question."""
         turns = []

@@ -25,7 +25,17 @@ from .errors import install_handlers
 from .feedback_store import FeedbackStore, db_path
 from .middleware import Limits
 from .rendering import make_templates
-from .routes import admin, clauses, conversations, documents, feedback, health, pages, search
+from .routes import (
+    admin,
+    clauses,
+    conversations,
+    documents,
+    feedback,
+    health,
+    pages,
+    search,
+    stream,
+)
 from .schemas import ReindexStatus
 
 # Engine calls (search, ask, lookup) running at once. The routes run in anyio's threadpool
@@ -35,7 +45,8 @@ from .schemas import ReindexStatus
 ENGINE_SLOTS = max(2, os.cpu_count() or 2)
 # every route, in the order they are matched (and listed in /openapi.json)
 ROUTERS = tuple(
-    m.router for m in (health, search, clauses, documents, conversations, feedback, admin, pages)
+    m.router
+    for m in (health, search, stream, clauses, documents, conversations, feedback, admin, pages)
 )
 
 

@@ -59,13 +59,14 @@ class Limits:
                 if not message.get("more_body", False):
                     break
             replayed = False
+            upstream = receive  # after the body: the server's messages (http.disconnect)
 
             async def replay() -> Message:
                 nonlocal replayed
                 if not replayed:
                     replayed = True
                     return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-                return await receive()
+                return await upstream()
 
             receive = replay
 

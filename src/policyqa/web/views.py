@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..conversation.history import Turn
+from ..conversation.reply import Reply
 from ..conversation.reply import ask as conversation_ask
 from ..engine import Engine, check_k
 from ..errors import UnknownClause
@@ -73,16 +74,32 @@ def ask(
 ) -> dict[str, Any]:
     """The reply (``Answer.to_dict()`` plus how a follow-up was read, see
     :mod:`policyqa.conversation.reply`); with ``details`` also ``clauses``: id -> summary."""
+    reply = ask_reply(engine, question, docs, k, history)
+    out = reply.to_dict()
+    return with_clauses(engine, out) if details else out
+
+
+def ask_reply(
+    engine: Engine,
+    question: str,
+    docs: Sequence[str] | None = None,
+    k: int | None = None,
+    history: Sequence[Turn] = (),
+    rephrase: bool = True,
+) -> Reply:
+    """The checked request answered (``rephrase=False``: extractive, for a stream)."""
     # Engine.ask does not validate k itself (it uses max(k, 5)), so bad k is refused here.
     k = 5 if k is None else check_k(k, engine.settings.max_k)
     for d in docs or ():
         engine.document(d)
-    reply = conversation_ask(engine, question, history, docs=list(docs or ()) or None, k=k)
-    answer = reply.answer
-    out = reply.to_dict()
-    if details:
-        ids = [c.clause_id for c in (*answer.citations, *answer.related)]
-        out["clauses"] = {i: clause_summary(engine, engine.clause(i)) for i in dict.fromkeys(ids)}
+    chosen = list(docs or ()) or None
+    return conversation_ask(engine, question, history, docs=chosen, k=k, rephrase=rephrase)
+
+
+def with_clauses(engine: Engine, out: dict[str, Any]) -> dict[str, Any]:
+    """A reply dict plus ``clauses``: id -> summary of every clause it cites or relates."""
+    ids = [c["clause_id"] for c in (*out["citations"], *out["related"])]
+    out["clauses"] = {i: clause_summary(engine, engine.clause(i)) for i in dict.fromkeys(ids)}
     return out
 
 

@@ -20,11 +20,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def chat_page(request: Request, engine: EngineDep) -> Response:
     examples = engine.index.examples
+    s = engine.settings
     return page(
         request,
         "chat.html",
         examples=examples.questions,
         lookup_examples=examples.references,
+        streaming=bool(s.llm_base_url and s.llm_model),  # the page asks /api/ask/stream
     )
 
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 
-from ...conversation.history import parse_history
+from ...conversation.history import Turn, parse_history
+from ...conversation.store import ConversationStore
 from .. import views
 from ..deps import ConversationsDep, EngineDep, SettingsDep, logged
 from ..schemas import READ_ERRORS, AskBody
@@ -45,12 +46,7 @@ def api_ask(
     ``conversation_id`` (one of this browser's) the turn is stored there, and its stored
     turns are the history when none is sent."""
     browser = request.state.browser
-    if body.conversation_id is not None:
-        store.summary(browser, body.conversation_id)  # 404 unless this browser's
-    if body.history is not None or body.conversation_id is None:
-        history = parse_history(body.history)
-    else:
-        history = store.history(browser, body.conversation_id)
+    history = history_of(body, store, browser)
 
     def run() -> dict[str, Any]:
         return views.ask(
@@ -59,8 +55,25 @@ def api_ask(
 
     out = logged(request, "ask", body.question, body.k, None, run)
     if body.conversation_id is not None:
-        saved = {k: v for k, v in out.items() if k != "clauses"}
-        n = store.add_turn(browser, body.conversation_id, body.question, saved)
-        out["conversation_id"], out["turn"] = body.conversation_id, n
-        out["permalink"] = f"/?c={body.conversation_id}#turn-{n}"
+        out.update(saved(store, browser, body, out))
     return out
+
+
+def history_of(body: AskBody, store: ConversationStore, browser: str) -> tuple[Turn, ...]:
+    """The history sent, else the stored conversation's turns (404 unless this browser's)."""
+    if body.conversation_id is not None:
+        store.summary(browser, body.conversation_id)
+    if body.history is not None or body.conversation_id is None:
+        return parse_history(body.history)
+    return store.history(browser, body.conversation_id)
+
+
+def saved(
+    store: ConversationStore, browser: str, body: AskBody, out: dict[str, Any]
+) -> dict[str, Any]:
+    """Store the turn in the request's conversation; where it is."""
+    cid = body.conversation_id or ""
+    n = store.add_turn(
+        browser, cid, body.question, {k: v for k, v in out.items() if k != "clauses"}
+    )
+    return {"conversation_id": cid, "turn": n, "permalink": f"/?c={cid}#turn-{n}"}

@@ -460,6 +460,51 @@
     }
     document.getElementById("new-chat").addEventListener("click", startNew);
 
+    // ---------- streaming (a language model configured): server-sent events over fetch ----------
+    var streaming = document.querySelector(".chat").getAttribute("data-stream") === "on";
+    function parseEvent(raw) {
+      var name = "", data = "";
+      raw.split("\n").forEach(function (line) {
+        if (line.indexOf("event: ") === 0) name = line.slice(7);
+        else if (line.indexOf("data: ") === 0) data += line.slice(6);
+      });
+      return { name: name, data: JSON.parse(data || "{}") };
+    }
+    /* Resolves like api() with the first ("answer") event; later events go to onEvent. */
+    function askStream(body, onEvent) {
+      return fetch("/api/ask/stream", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify(body)
+      }).then(function (r) {
+        if (!r.ok) {
+          return r.json().catch(function () { return { error: "请求失败（" + r.status + "）" }; })
+            .then(function (b) { return { ok: false, status: r.status, body: b }; });
+        }
+        var reader = r.body.getReader();
+        var decoder = new TextDecoder();
+        var buffer = "";
+        var first = false;
+        return new Promise(function (resolve, reject) {
+          function pump() {
+            reader.read().then(function (chunk) {
+              if (chunk.done) { if (!first) reject(new Error("stream ended")); else onEvent("done", {}); return; }
+              buffer += decoder.decode(chunk.value, { stream: true });
+              var cut;
+              while ((cut = buffer.indexOf("\n\n")) >= 0) {
+                var ev = parseEvent(buffer.slice(0, cut));
+                buffer = buffer.slice(cut + 2);
+                if (ev.name === "answer" && !first) { first = true; resolve({ ok: true, status: 200, body: ev.data }); }
+                else onEvent(ev.name, ev.data);
+              }
+              pump();
+            }, function (err) { if (!first) reject(err); });
+          }
+          pump();
+        });
+      });
+    }
+
     function failed(bubble, message) {
       bubble.removeAttribute("aria-hidden");
       bubble.textContent = "";
@@ -487,11 +532,32 @@
       scrollTo(turn, "end");
       var history = historyOf();
 
+      var live = null; // the paragraph the verified sentences of a stream go into
+      function onEvent(name, data) {
+        if (name === "sentence") {
+          if (!live) {
+            bubble.appendChild(el("p", { className: "answer-label", text: "语言模型改写（逐句核验引用）" }));
+            live = bubble.appendChild(el("p", { className: "answer-text streaming" }));
+          }
+          live.textContent += data.text;
+        } else if (name === "final") {
+          renderAnswer(bubble, data, data.resolved_question || question);
+          if (data.turn) {
+            bubble.appendChild(turnActions(data.turn));
+            chat.turns.forEach(function (t) { if (t.n === data.turn) t.reply = data; });
+            saveState();
+          }
+          live = null;
+        } else if (name === "done" && live) {
+          live.classList.remove("streaming");
+        }
+      }
+
       ensureChat()
         .then(function (id) {
           var body = { question: question, docs: docs.length ? docs : null, details: true, history: history };
           if (id) body.conversation_id = id;
-          return api("POST", "/api/ask", body);
+          return streaming ? askStream(body, onEvent) : api("POST", "/api/ask", body);
         })
         .then(function (res) {
           if (!res.ok || res.body.error) { failed(bubble, res.body.error || "请求失败"); return; }
