@@ -4,12 +4,16 @@ reopening, renaming and deleting, a permalink, export, and a second browser that
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from docx import Document as WordDocument
 
+from policyqa.web.spawn import serve_subprocess
+
+from .conftest import _child_env
 from .test_browser import Watch, _ask, _page
 
 pytestmark = pytest.mark.browser
@@ -142,4 +146,32 @@ def test_another_browser_sees_none_of_it(browser, page, server_url: str, watch: 
         assert page2.evaluate("document.cookie") == ""  # HttpOnly: no script reads it
     finally:
         other.close()
+    watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def stream_server_url(index_settings, model_url) -> Iterator[str]:
+    """``policyqa serve`` with the deterministic language model of test_llm_conversation."""
+    env = _child_env(index_settings)
+    env.update(POLICYQA_LLM_BASE_URL=model_url, POLICYQA_LLM_MODEL="m", POLICYQA_LLM_TIMEOUT="10")
+    env["POLICYQA_DB_PATH"] = str(Path(tempfile.mkdtemp()) / "p.db")
+    args = ["--index-dir", str(index_settings.index_dir)]
+    with serve_subprocess(args, env=env, ready_timeout=60) as served:
+        yield served.url
+
+
+def test_streamed_answer_shows_verified_sentences(
+    page, stream_server_url: str, model, watch: Watch
+) -> None:
+    page.goto(stream_server_url + "/")
+    assert page.locator(".chat").get_attribute("data-stream") == "on"
+    _ask(page, FIRST)
+    bubble = _ask(page, FOLLOW)
+    # the final answer replaces the extractive one once the stream ends
+    bubble.locator(".answer-text", has_text="「5700公里」").wait_for()
+    text = bubble.inner_text()
+    assert "按上文理解为" in text and "9999" not in text
+    assert "rephrase" in model.calls
+    page.reload()  # the stored turn is the final answer
+    page.locator("#turn-2 .answer-text", has_text="「5700公里」").wait_for()
     watch.assert_clean()

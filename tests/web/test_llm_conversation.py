@@ -5,11 +5,8 @@ the extractive answer first, then only verified sentences."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -17,72 +14,15 @@ import pytest
 
 from policyqa.conversation.history import Turn
 from policyqa.conversation.reply import ask
-from policyqa.conversation.rewrite import SYSTEM as REWRITE_SYSTEM
 from policyqa.engine import Engine
 from policyqa.web.app import create_app
 from policyqa.web.feedback_store import FeedbackStore
 
-from .conftest import serve_in_thread
+from .conftest import GOOD, serve_in_thread
 
 HIGHWAY = "按重庆2023—2027年行动方案，高速公路通车里程要达到多少？"
 FOLLOW = "那2026—2030年的方案是怎么定的？"
-GOOD = "2026—2030年行动方案对重庆高速公路通车里程定的目标是多少？"
 INVENTED = "规划纲要对2035年重庆GDP定的目标是多少？"
-SENTENCES = [
-    "到2030年，重庆高速公路通车里程达「5700公里」[action-2026:2.3.p1]。",
-    "另有高铁里程「9999公里」[action-2026:2.3.p1]。",  # not in the clause: dropped
-]
-
-
-class _Model(BaseHTTPRequestHandler):
-    rewrite = GOOD
-    fail = False
-    calls: list[str] = []
-
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):  # noqa: N802 - http.server's naming
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        system = body["messages"][0]["content"]
-        kind = "rewrite" if system == REWRITE_SYSTEM else "rephrase"
-        type(self).calls.append(kind)
-        if type(self).fail:
-            self.send_response(500)
-            self.end_headers()
-            return
-        content = type(self).rewrite if kind == "rewrite" else "".join(SENTENCES)
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            if body.get("stream"):
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
-                for i in range(0, len(content), 7):  # pieces cut mid-sentence
-                    delta = {"choices": [{"delta": {"content": content[i : i + 7]}}]}
-                    self.wfile.write(f"data: {json.dumps(delta)}\n\n".encode())
-                self.wfile.write(b"data: [DONE]\n\n")
-                return
-            data = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(data)
-
-
-@pytest.fixture(scope="module")
-def model_url():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Model)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/v1"
-    srv.shutdown()
-    srv.server_close()
-
-
-@pytest.fixture
-def model(model_url):
-    _Model.rewrite, _Model.fail = GOOD, False
-    _Model.calls.clear()
-    return _Model
 
 
 @pytest.fixture(scope="module")
