@@ -60,6 +60,7 @@ class Article:
     start: int
     end: int
     paragraphs: tuple[Paragraph, ...]
+    levels: tuple[int, ...] = ()  # per heading its level: 0 编, 1 章, 2 节
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,7 @@ def _article(lines: Sequence[_Line], heads: list[tuple[int, str] | None]) -> Art
         label=first.label,
         headings=tuple(head[1] for head in heads if head),
         path=tuple(head[0] if head else 0 for head in heads),
+        levels=tuple(level for level, head in enumerate(heads) if head),
         text="\n".join(p.text for p in paragraphs),
         start=first.span.start,
         end=paragraphs[-1].end,

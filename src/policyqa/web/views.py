@@ -95,11 +95,14 @@ def clause(engine: Engine, clause_id: str) -> dict[str, Any]:
 def lookup(engine: Engine, ref: str) -> dict[str, Any]:
     """The clauses a reference names; raises UnknownClause (with candidates) otherwise."""
     res = engine.lookup(ref)
-    return {
-        "ref": ref,
-        "doc_id": res.reference.doc_id,
-        "clauses": [clause_summary(engine, c) for c in res.clauses],
-    }
+    clauses = []
+    for c in res.clauses:
+        summary = clause_summary(engine, c)
+        if (part := res.parts.get(c.clause_id)) is not None:  # 第二十九条第二款: that 款
+            summary["part"] = {"label": part.label, "text": part.text}
+            summary["exact_citation"] = c.citation + part.label
+        clauses.append(summary)
+    return {"ref": ref, "doc_id": res.reference.doc_id, "clauses": clauses}
 
 
 def candidates(engine: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
