@@ -59,6 +59,13 @@ def test_every_article_is_one_clause_citing_it(library: Engine, path: Path) -> N
         assert c.text.split(" ", 1)[1].startswith(first), c.clause_id
 
 
+def test_no_clause_is_blank_or_a_zero_width_space(library: Engine) -> None:
+    """The sample texts carry zero-width spaces on lines of their own (noise, not clauses)."""
+    blank = [c.clause_id for c in library.index.clauses if not c.text.strip("\u200b \n\u3000")]
+    assert blank == []
+    assert all("\u200b" not in c.text for c in library.index.clauses)
+
+
 def test_titles_come_from_the_texts(library: Engine) -> None:
     added = {Path(d.source).stem: d for d in library.documents if d.source}
     assert {stem: d.title for stem, d in added.items()} == TITLES
