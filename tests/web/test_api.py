@@ -91,7 +91,9 @@ def test_ask_example_question_cites_article_27(client: httpx.Client, engine: Eng
     r = client.post("/api/ask", json={"question": EXAMPLE})
     assert r.status_code == 200
     body = r.json()
-    assert body == engine.ask(EXAMPLE).to_dict()  # exactly Answer.to_dict()
+    # exactly Answer.to_dict(), plus the reading: a question without history inherits nothing
+    reading = {"resolved_question": EXAMPLE, "follow_up": "fresh", "reading": None}
+    assert body == {**engine.ask(EXAMPLE).to_dict(), **reading, "reading_source": "rules"}
     assert not body["abstained"]
     assert body["citations"][0]["clause_id"] == LJ27
     assert "第27条" in body["citations"][0]["citation"]

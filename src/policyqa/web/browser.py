@@ -1,8 +1,9 @@
 """Which browser is asking: a random id in an HttpOnly, SameSite=Lax cookie.
 
 There is no login. Conversations belong to the browser that made them; this ASGI
-middleware gives a browser without a valid id a new one (set on the response) and puts it
-in ``request.state.browser`` for the routes.
+middleware gives a browser without a valid id a new one (set on a successful response only:
+an error, such as a 404 for an odd path, sets no cookie) and puts it in
+``request.state.browser`` for the routes.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class BrowserId:
         scope.setdefault("state", {})["browser"] = browser
 
         async def send_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and known is None:
+            start = message["type"] == "http.response.start"
+            if start and known is None and message["status"] < 400:
                 cookie = (
                     f"{COOKIE}={browser}; Path=/; Max-Age={MAX_AGE}; HttpOnly; SameSite=Lax"
                 ).encode("latin-1")
