@@ -136,6 +136,7 @@ SENTENCES = [  # its rephrasing: one sentence the clause holds, one it does not
 class _Model(BaseHTTPRequestHandler):
     rewrite = GOOD
     fail = False
+    ramble = 0.0  # seconds: after its reply a streamed answer goes on, without a sentence end
     calls: list[str] = []
 
     def log_message(self, *args):
@@ -159,6 +160,12 @@ class _Model(BaseHTTPRequestHandler):
                 for i in range(0, len(content), 7):  # pieces cut mid-sentence
                     delta = {"choices": [{"delta": {"content": content[i : i + 7]}}]}
                     self.wfile.write(f"data: {json.dumps(delta)}\n\n".encode())
+                end = time.monotonic() + type(self).ramble
+                while time.monotonic() < end:
+                    delta = {"choices": [{"delta": {"content": "以及"}}]}
+                    self.wfile.write(f"data: {json.dumps(delta)}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(0.1)
                 self.wfile.write(b"data: [DONE]\n\n")
                 return
             data = json.dumps({"choices": [{"message": {"content": content}}]}).encode()
@@ -179,6 +186,6 @@ def model_url():
 
 @pytest.fixture
 def model(model_url):
-    _Model.rewrite, _Model.fail = GOOD, False
+    _Model.rewrite, _Model.fail, _Model.ramble = GOOD, False, 0.0
     _Model.calls.clear()
     return _Model

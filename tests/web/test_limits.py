@@ -24,7 +24,7 @@ from policyqa.engine import Engine
 from policyqa.settings import Settings
 from policyqa.web.app import create_app
 from policyqa.web.feedback_store import FeedbackStore
-from policyqa.web.middleware import MAX_BODY_BYTES
+from policyqa.web.middleware import MAX_BODY_BYTES, MAX_URL_BYTES
 
 from .conftest import _child_env, free_port, serve_in_thread
 
@@ -83,6 +83,11 @@ TRAVERSAL = [
 @pytest.mark.parametrize("prefix", ["/api/clauses/", "/clauses/", "/api/documents/", "/documents/"])
 def test_odd_ids_are_404(live_url: str, prefix: str, odd: str) -> None:
     status, ctype, body = _raw(live_url, "GET", prefix + odd)
+    if len(prefix + odd) > MAX_URL_BYTES:  # refused before routing, as JSON on every route
+        assert status == 414, (prefix + odd, status, body[:200])
+        assert ctype.startswith("application/json") and json.loads(body)["error"]
+        assert "set-cookie" not in _raw.headers  # type: ignore[attr-defined]
+        return
     assert status == 404, (prefix + odd, status, body[:200])
     if prefix.startswith("/api/"):
         assert ctype.startswith("application/json")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -97,6 +98,23 @@ def test_stream_sends_the_extractive_answer_then_verified_sentences(llm_url, mod
         assert stored["answer"] == final["answer"]  # the turn keeps the final answer
         bad = c.post("/api/ask/stream", json={"question": "", "history": []})
         assert bad.status_code == 400 and "error" in bad.json()
+
+
+def test_a_model_streaming_on_is_cut_off_after_the_timeout(llm_url, model) -> None:
+    model.ramble = 60.0  # far beyond llm_timeout (5 s)
+    start = time.monotonic()
+    with httpx.Client(base_url=llm_url, timeout=60, trust_env=False) as c:
+        r = c.post("/api/ask/stream", json={"question": FOLLOW, "history": _wire_history()})
+    took = time.monotonic() - start
+    events = _events(r.text)
+    assert [n for n, _ in events] == ["answer", "sentence", "final", "done"]
+    final = events[2][1]["answer"]
+    assert "5700公里" in final and "9999" not in final and "以及" not in final
+    assert took < 30, took  # the model was still writing; the page got its answer
+
+
+def _wire_history() -> list[dict]:
+    return [{"question": HIGHWAY, "answer": "", "citations": ["action-2023:5"]}]
 
 
 def test_stream_without_a_model_is_the_answer_alone(client) -> None:

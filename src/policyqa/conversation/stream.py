@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -32,7 +33,8 @@ def event(name: str, data: Any) -> bytes:
 
 def chat_stream(settings: Settings, messages: list[dict[str, str]]) -> Iterator[str]:
     """The pieces of one streamed chat completion; raises on any HTTP, network, timeout or
-    format error (each read waits at most ``llm_timeout``)."""
+    format error. The whole stream, like one unstreamed call, ends after ``llm_timeout``
+    seconds: a slow model rambling without a verifiable sentence must not hold the page."""
     body = {"model": settings.llm_model, "messages": messages, "temperature": 0, "stream": True}
     req = urllib.request.Request(
         endpoint(settings.llm_base_url),
@@ -40,8 +42,11 @@ def chat_stream(settings: Settings, messages: list[dict[str, str]]) -> Iterator[
         headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
         method="POST",
     )
+    deadline = time.monotonic() + settings.llm_timeout
     with urllib.request.urlopen(req, timeout=settings.llm_timeout) as resp:
         for raw in resp:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"stream longer than {settings.llm_timeout:g} s")
             line = raw.decode("utf-8").strip()
             if not line.startswith("data:"):
                 continue
