@@ -11,7 +11,7 @@ package ``llama-cpp-python[server]``) with the Gemma 3 270M GGUF that the PyPI p
 - rewriting: on the follow-ups of eval/dialogues/dev.jsonl, how often the model's rewrite
   passed the checks, and whether the follow-up was still answered right.
 
-    python bench/bench_llm.py [--questions 8] [--threads 2]
+    python bench/bench_llm.py [--questions 8] [--threads 2] [--follow-ups N]
 
 Writes bench/results/llm.json.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -99,11 +100,10 @@ def rephrasing(engine: Engine, url: str, questions: list[str]) -> dict[str, Any]
     }
 
 
-def rewriting(engine: Engine, url: str) -> dict[str, Any]:
+def rewriting(engine: Engine, url: str, limit: int | None = None) -> dict[str, Any]:
     rows = []
-    for d in load_dialogues([DIALOGUES]):
-        if d.kind == "fresh":
-            continue
+    follow_ups = [d for d in load_dialogues([DIALOGUES]) if d.kind != "fresh"]
+    for d in follow_ups[:limit]:
         first = ask(engine, d.first.question, llm=False)
         history = (Turn(d.first.question, first.body, first.answer.citations),)
         rules = ask(engine, d.second.question, history, llm=False)
@@ -132,6 +132,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--questions", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--follow-ups", type=int, default=None, help="first N (default all)")
     args = parser.parse_args()
     model = local_model_path()
     if model is None:
@@ -141,6 +142,7 @@ def main() -> int:
         )  # noqa: E501
         return 1
     questions = [json.loads(x)["question"] for x in SAMPLE.read_text("utf-8").splitlines()]
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     with llama_server(model, threads=args.threads) as served:
         started = time.perf_counter() - t0
@@ -150,12 +152,13 @@ def main() -> int:
         out = {
             "model": model.name,
             "model_bytes": model.stat().st_size,
-            "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
             "threads": args.threads,
             "server_start_s": round(started, 1),
             "rephrasing": rephrasing(engine, served.url, questions[: args.questions]),
-            "rewriting": rewriting(engine, served.url),
+            "rewriting": rewriting(engine, served.url, args.follow_ups),
         }
+        out["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     OUT.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     r, w = out["rephrasing"], out["rewriting"]
     print(f"ttft {r['ttft_median_s']:.2f} s, {r['tokens_per_s_median']} tokens/s; "
