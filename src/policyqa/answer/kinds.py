@@ -40,6 +40,11 @@ def years(question: str) -> list[str]:
     return list(dict.fromkeys(m.group(1) for m in _YEAR.finditer(q)))
 
 
+def asks_figure(question: str) -> bool:
+    """The question asks for a number (多少, 比重, how many, what share)."""
+    return bool((_NUMERIC_EN if is_english(question) else _NUMERIC_ZH).search(question))
+
+
 def mentioned_documents(question: str, documents: Sequence[Document]) -> list[str]:
     """Every document the question names, aliases included, in order of first mention."""
     return document_mentions(question, documents, every_alias=True).doc_ids
