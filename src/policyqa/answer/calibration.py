@@ -34,16 +34,20 @@ class Logistic:
     threshold: float = 0.5
     meta: Mapping[str, Any] = field(default_factory=dict)
 
-    def probability(self, x: Mapping[str, float]) -> float:
+    def logit(self, x: Mapping[str, float]) -> float:
         z = self.bias
         for name, m, s, w in zip(self.features, self.mean, self.scale, self.weights, strict=True):
             z += w * (x[name] - m) / s
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return z
+
+    def probability(self, x: Mapping[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(x)))))
 
     def probabilities(self, x: Matrix) -> NDArray[np.float64]:
         """Row-wise :meth:`probability` of a matrix whose columns are :attr:`features`."""
         z = self.bias + ((x - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.weights)
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        out: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -139,7 +139,7 @@ def _text(ctx: Context, composed: Composed) -> str:
     lines += [f"{names[d]}：{SILENT}" for d in composed.silent]
     text = ("\n" if composed.kind == AnswerKind.CROSS else "").join(lines)
     if ctx.english and composed.groups and composed.kind != AnswerKind.CROSS:
-        lead = templates.english_lead(composed.kind, composed.groups[0][0], clauses)
+        lead = templates.english_lead(composed.kind, composed.groups[0], clauses)
         if lead is not None and verify_segments([lead], clauses):
             text = render([lead], clauses) + "\n" + text
     return text

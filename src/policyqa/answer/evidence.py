@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from ..text.chars import has_han
 from ..text.sentences import sentences
 from ..types import AnswerKind, Hit
-from . import templates
 from .asked import any_holds, asked
 from .context import Context
 
@@ -30,23 +29,23 @@ FEATURES = (
     "coverage",  # share of the question's words (by rarity) the best of the top 3 clauses has
     "coverage_top",  # the same for the first clause alone
     "missing",  # share of the question's words (by rarity) the corpus never uses
+    "elsewhere",  # share the corpus uses, but none of the top three clauses
     "agreement",  # 1 / worse rank of the clause both retrievers put highest (of the top 3)
     "figure_asked",  # the question asks for a figure in a unit, or a year (see .asked)
-    "figure_missing",  # ... and no sentence of the top five clauses gives one
-    "body_missing",  # a lead question, and the lead template finds no body in the top clauses
+    "figure_missing",  # ... and none of the sentences nearest the question gives one
     "english",
     *(f"kind_{k.value}" for k in KINDS),
 )
 
 DEPTH = 5  # clauses whose sentences are compared with the question
+NEAREST = 3  # sentences nearest the question that should hold a figure it asks for
 
 
 def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
     """The evidence for ``ctx``'s question, by feature name (see :data:`FEATURES`)."""
     hits = ctx.hits[:DEPTH]
     wanted = asked(ctx.question, ctx.english, ctx.view.translate)
-    texts = [h.clause.text for h in hits]
-    cos_sentence, margin = _sentence_evidence(ctx, hits)
+    cos_sentence, margin, nearest = _sentence_evidence(ctx, hits)
     covers = [_coverage(ctx, h.clause.text + "".join(h.clause.heading_path)) for h in hits[:3]]
     out = {
         "cos_clause": ctx.nearest if ctx.nearest is not None else cos_sentence,
@@ -55,18 +54,19 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
         "coverage": max(covers, default=0.0),
         "coverage_top": covers[0] if covers else 0.0,
         "missing": _missing(ctx),
+        "elsewhere": _elsewhere(ctx, [h.clause.text for h in hits[:3]]),
         "agreement": _agreement(hits[:3]),
         "figure_asked": float(wanted.figure),
-        "figure_missing": float(wanted.figure and not any_holds(wanted, texts)),
-        "body_missing": float(kind == AnswerKind.LEAD and not templates.lead(ctx)),
+        "figure_missing": float(wanted.figure and not any_holds(wanted, nearest)),
         "english": float(ctx.english),
     }
     out.update({f"kind_{k.value}": float(kind == k) for k in KINDS})
     return out
 
 
-def _sentence_evidence(ctx: Context, hits: Sequence[Hit]) -> tuple[float, float]:
-    """Best sentence cosine, and its lead over the best sentence of another clause."""
+def _sentence_evidence(ctx: Context, hits: Sequence[Hit]) -> tuple[float, float, list[str]]:
+    """Best sentence cosine, its lead over the best sentence of another clause, and the
+    sentences nearest the question."""
     owners: list[int] = []
     texts: list[str] = []
     for i, h in enumerate(hits):
@@ -74,12 +74,13 @@ def _sentence_evidence(ctx: Context, hits: Sequence[Hit]) -> tuple[float, float]
             owners.append(i)
             texts.append(s)
     if not texts:
-        return 0.0, 0.0
+        return 0.0, 0.0, []
     sims = ctx.sentence_cos(texts)
     best_of = [max((x for o, x in zip(owners, sims, strict=True) if o == i), default=0.0)
                for i in range(len(hits))]  # fmt: skip
     ranked = sorted(best_of, reverse=True)
-    return ranked[0], ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)
+    nearest = [t for _, t in sorted(zip(sims, texts, strict=True), reverse=True)[:NEAREST]]
+    return ranked[0], ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0), nearest
 
 
 def _words(ctx: Context) -> list[tuple[str, ...]]:
@@ -115,6 +116,23 @@ def _missing(ctx: Context) -> float:
     weights = [ctx.weight(t) for t in toks]
     gone = sum(w for t, w in zip(toks, weights, strict=True) if t not in corpus_text)
     return gone / sum(weights)
+
+
+def _elsewhere(ctx: Context, top: Sequence[str]) -> float:
+    """Share of the question's words (by rarity) that the corpus uses but none of ``top``
+    does: a question about something the corpus has, asking what these clauses lack."""
+    words = _words(ctx)
+    if not words:
+        return 0.0
+    corpus_text = ctx.view.stats.text.lower()
+    lowered = [t.lower() for t in top]
+    weights = [min(ctx.weight(t) for t in w) for w in words]
+    away = sum(
+        wt
+        for w, wt in zip(words, weights, strict=True)
+        if any(t in corpus_text for t in w) and not any(t in x for t in w for x in lowered)
+    )
+    return away / sum(weights)
 
 
 def _agreement(hits: Sequence[Hit]) -> float:

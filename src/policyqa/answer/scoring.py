@@ -41,6 +41,9 @@ SENTENCE_FEATURES = (
     "log_length",  # log of its length in characters
     "english_cos",  # cos for an English question (its cosines run lower)
     "english_overlap",  # overlap for an English question (translated concepts)
+    "overlap_shared",  # overlap × the best candidate's overlap: words count when shared
+    "cos_paraphrase",  # cos × (1 - the best candidate's overlap): meaning decides when no
+    # candidate shares the question's words (a paraphrase)
 )
 
 
@@ -93,6 +96,8 @@ def candidates_with_features(
             "log_length": math.log(1 + len(squash(s))),
             "english_cos": en * c,
             "english_overlap": en * o,
+            "overlap_shared": o * best_over,
+            "cos_paraphrase": c * (1.0 - best_over),
         }
         out.append(Candidate(c_, s, x))
     return out
@@ -109,16 +114,11 @@ def score_sentences(
     return out
 
 
-def pick(scored: list[Scored], n: int = 3, ratio: float | None = None) -> list[Scored]:
-    """The best ``n`` sentences scoring at least ``ratio`` of the best one (default: the
-    ratio the sentence model was fitted with)."""
-    if not scored:
-        return []
-    if ratio is None:
-        ratio = float(load_model(MODEL).meta.get("ratio", 0.6))
-    best = scored[0].score
-    picked = [x for x in scored[:n] if x.score >= ratio * best and x.score > 0]
-    return picked or scored[:1]
+def pick(scored: list[Scored], n: int = 3) -> list[Scored]:
+    """The best sentence, and up to ``n - 1`` more whose own probability reaches the floor
+    chosen with the sentence model (the fewest sentences that still hold the answer)."""
+    floor = float(load_model(MODEL).meta.get("floor", 1.0))
+    return scored[:1] + [x for x in scored[1:n] if x.score >= floor]
 
 
 def silence() -> float:

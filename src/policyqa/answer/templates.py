@@ -27,6 +27,7 @@ _BODY = re.compile(
     rf"(?:全程|负责|牵头|统筹|抓好|具体|会同)|设在[{HAN}]{{1,8}}(?:办|局|委)"
 )
 _TARGET_HEADER = re.compile(r"(20\d\d)年目标")
+_TARGET_VALUE = re.compile(r"20\d\d年目标.+")
 _YEARS = re.compile(r"20\d\d\s*(?:年|[—–\-至到]\s*20\d\d)")
 _UNIT = re.compile(r"（[^（）]*）$")  # an indicator's unit after its name: （万亿元）
 _UNHEADED = f"”（{UNHEADED_NOTE}）"
@@ -80,12 +81,11 @@ def lead(ctx: Context) -> list[Segment]:
     tagged = [h for h in ctx.hits[:5] if h.clause.lead_departments]
     if not tagged:
         return []
-    # the tagged clause whose words say the task asked about, by the sentence model (an
-    # English question's translated words pick 陆海新通道 over a neighbour's 国际贸易)
-    best: dict[str, float] = {}
-    for x in score_sentences(ctx, ctx.hits[:5]):
-        best.setdefault(x.clause.clause_id, x.score)
-    tagged.sort(key=lambda h: -best.get(h.clause.clause_id, 0.0))
+    # a lead question names a task: the tagged clause whose title (the task's name) has most
+    # of the question's words, not the one whose other sentences share more of them (an
+    # English question's 国际/贸易 also fit the neighbouring 制度型开放 article); retrieval
+    # order among equals
+    tagged.sort(key=lambda h: -_title_overlap(ctx, h.clause))
     main = tagged[0]
     for h in tagged[:2]:
         if h is not main:
@@ -102,6 +102,13 @@ def lead(ctx: Context) -> list[Segment]:
         if c.title:
             segs.append(Segment(c.clause_id, c.title, prefix=label_task))
     return segs
+
+
+def _title_overlap(ctx: Context, c: Clause) -> float:
+    """Share of the question's words (or translated concepts), by rarity, in ``c``'s title."""
+    if not c.title:
+        return 0.0
+    return ctx.concept_overlap(c.title) if ctx.english else ctx.overlap(c.title)
 
 
 def numeric(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
@@ -219,15 +226,22 @@ def _row_answer(ctx: Context) -> list[Segment]:
 _FIGURE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:%|‰|[万亿千百]*[^\W\d_年月日]?)")
 
 
-def english_lead(kind: AnswerKind, first: Segment, clauses: Mapping[str, Clause]) -> Segment | None:
+def english_lead(
+    kind: AnswerKind, group: Sequence[Segment], clauses: Mapping[str, Clause]
+) -> Segment | None:
     """A one-line English lead for an English question: the body that leads, or the figure
-    the first statement gives (a verified span of the same clause, in Chinese)."""
+    the answer gives where that is unambiguous (an indicator row's target for the year it
+    puts first, or the only figure of the first sentence): a verified span of its clause."""
+    first = group[0]
     c = clauses[first.clause_id]
-    if kind == AnswerKind.LEAD and c.lead_departments:
-        return Segment(c.clause_id, c.lead_departments[0], prefix="Lead: ")
-    if kind in (AnswerKind.NUMERIC, AnswerKind.CROSS):
-        year = years(first.span)
-        m = _FIGURE.search(_YEARS.sub(" ", first.span))
-        if m and not (year and m.group(0) in year):
-            return Segment(c.clause_id, m.group(0), prefix="Figure: ")
+    if kind == AnswerKind.LEAD and (tag := lead_tag(c.text)):
+        return Segment(c.clause_id, re.split(r"[：:]", tag, maxsplit=1)[-1], prefix="Lead: ")
+    if kind != AnswerKind.NUMERIC:
+        return None
+    if c.row is not None:
+        target = next((g for g in group[1:2] if _TARGET_VALUE.fullmatch(g.span)), None)
+        return replace(target, prefix="Target: ", suffix="") if target else None
+    figures = {m.group(0) for m in _FIGURE.finditer(_YEARS.sub(" ", first.span))}
+    if len(figures) == 1:
+        return Segment(c.clause_id, figures.pop(), prefix="Figure: ")
     return None

@@ -5,16 +5,17 @@
 answering, then
 
 - **answerability** (``answer/answerability.json``): one row per question, label "the
-  corpus answers it"; the L2 penalty chosen by repeated stratified cross-validation, the
-  threshold the highest whose out-of-fold false "not found" stays within 3 %;
+  corpus answers it"; the features kept by backward elimination and the L2 penalty chosen
+  by repeated stratified cross-validation (out-of-fold log-loss), the threshold the highest
+  whose out-of-fold false "not found" stays within 3 %;
 - **sentences** (``answer/sentences.json``): one row per candidate sentence, label "holds
-  an answer string of the question, in a gold clause"; folds by question, and the share of
-  the best sentence's score another sentence needs to be quoted too, chosen on the
-  out-of-fold scores.
+  an answer string of the question, in a gold clause"; folds by question, and the
+  probability a further sentence needs to be quoted beside the best one (the fewest
+  sentences that still hold the answer), chosen on the out-of-fold scores.
 
 Each model is refitted on every row and written with how, when and from what it was made;
 the measured rows go to ``eval/calibration/`` so a test can refit and reproduce the
-recorded cross-validated numbers without the engine.
+recorded cross-validated numbers without the engine (``--refit`` fits from them alone).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ REPEATS = 20
 SENTENCE_REPEATS = 3
 SEED = 13
 TARGET_FALSE_NOT_FOUND = 0.03
-RATIOS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+FLOORS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.01)
 PACKAGE = Path(__file__).resolve().parents[1] / "answer"
 
 
@@ -82,7 +83,9 @@ def measure(engine: Engine, items: Sequence[GoldItem]) -> tuple[list[Row], list[
         prepared = engine.prepare(it.question)
         ctx, kind = prepared.ctx, prepared.kind
         if decided_without_model(ctx) is None:
-            answer_rows.append(Row(it.id, str(it.type), int(it.answerable), prepared.evidence))
+            answer_rows.append(
+                Row(it.id, str(it.type), int(it.answerable), dict(prepared.evidence))
+            )
         if not it.answerable or kind in (AnswerKind.CLAUSE, AnswerKind.LEAD) or not ctx.hits:
             continue
         extra = engine.retrieve(plan(ctx, kind))
@@ -155,22 +158,23 @@ def answerability_record(rows: Sequence[Row], names: Sequence[str] = FEATURES) -
     }
 
 
-def _picked_ok(rows: Sequence[Row], p: Matrix, ratio: float) -> float:
-    """Share of groups whose picked sentences hold every answer string any candidate holds."""
+def _picked_ok(rows: Sequence[Row], p: Matrix, floor: float) -> tuple[float, float]:
+    """Share of groups whose picked sentences (the best, and up to two more reaching
+    ``floor``; one more in a comparison) hold every answer string any candidate holds, and
+    the mean number of sentences picked."""
     by_group: dict[str, list[int]] = {}
     for i, r in enumerate(rows):
         by_group.setdefault(r.group, []).append(i)
-    ok = []
+    ok, count = [], []
     for g, idx in by_group.items():
-        reachable = {a for i in idx for a in rows[i].answers if rows[i].label}
-        if not reachable:
-            continue
         order = sorted(idx, key=lambda i: -p[i])
         n = 2 if ":" in g else 3
-        best = p[order[0]]
-        picked = [i for i in order[:n] if p[i] >= ratio * best] or order[:1]
-        ok.append(reachable <= {a for i in picked for a in rows[i].answers})
-    return float(np.mean(ok)) if ok else 0.0
+        picked = order[:1] + [i for i in order[1:n] if p[i] >= floor]
+        count.append(len(picked))
+        reachable = {a for i in idx for a in rows[i].answers if rows[i].label}
+        if reachable:
+            ok.append(reachable <= {a for i in picked for a in rows[i].answers})
+    return float(np.mean(ok)) if ok else 0.0, float(np.mean(count))
 
 
 def _silence(rows: Sequence[Row], p: Matrix) -> float:
@@ -191,11 +195,12 @@ def sentence_record(
 ) -> dict[str, Any]:
     _, y = matrix(rows, names)
     l2, probs, losses = _penalty(rows, names, SENTENCE_REPEATS, by_label=False)
-    picked = {r: float(np.mean([_picked_ok(rows, row, r) for row in probs])) for r in RATIOS}
-    ratio = max(RATIOS, key=lambda r: (round(picked[r], 3), r))
+    held = {f: np.mean([_picked_ok(rows, row, f) for row in probs], axis=0) for f in FLOORS}
+    # the highest floor (fewest sentences) still within 0.01 of quoting every candidate
+    floor = max(f for f in FLOORS if held[f][0] >= held[0.0][0] - 0.01)
     return {
         "l2": l2,
-        "ratio": ratio,
+        "floor": floor,
         "silence": _silence(rows, probs.mean(axis=0)),
         "cv": {
             "folds": FOLDS,
@@ -203,7 +208,8 @@ def sentence_record(
             "seed": SEED,
             "log_loss": round(log_loss(probs, y), 4),
             "auc": round(float(np.mean([auc(row, y) for row in probs])), 4),
-            "answer_held_by_ratio": {str(r): round(v, 4) for r, v in picked.items()},
+            "answer_held_by_floor": {str(f): round(float(v[0]), 4) for f, v in held.items()},
+            "sentences_by_floor": {str(f): round(float(v[1]), 3) for f, v in held.items()},
             "log_loss_by_l2": losses,
         },
     }
@@ -248,28 +254,60 @@ def write_model(model: Logistic, path: Path) -> None:
     path.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n")
 
 
+def select_features(rows: Sequence[Row], names: Sequence[str] = FEATURES) -> dict[str, Any]:
+    """Backward elimination: drop, one at a time, the feature whose removal lowers the
+    out-of-fold log-loss most, while one does (by more than 0.0005). Few unanswerable rows:
+    a feature that only fits noise costs more on held-out folds than it earns."""
+    kept = list(names)
+    loss = answerability_record(rows, kept)["cv"]["log_loss"]
+    path = [{"dropped": None, "log_loss": loss}]
+    while len(kept) > 2:
+        trials = {f: answerability_record(rows, [n for n in kept if n != f]) for f in kept}
+        f, rec = min(trials.items(), key=lambda kv: kv[1]["cv"]["log_loss"])
+        if rec["cv"]["log_loss"] > loss - 0.0005:
+            break
+        kept.remove(f)
+        loss = rec["cv"]["log_loss"]
+        path.append({"dropped": f, "log_loss": loss})
+    return {"features": kept, "elimination": path}
+
+
+def _measure_and_write(args: argparse.Namespace) -> tuple[list[Row], list[Row]]:
+    settings = load_settings()
+    rows_dir = settings.eval_dir / "calibration"
+    if args.refit:
+        return (
+            read_rows(rows_dir / "answerability-rows.jsonl"),
+            read_rows(rows_dir / "sentences-rows.jsonl"),
+        )
+    engine = Engine.load(settings)
+    items = load_gold([settings.eval_dir / "gold" / f"{s}.jsonl" for s in args.sets])
+    answer_rows, sentence_rows = measure(engine, items)
+    write_rows(answer_rows, rows_dir / "answerability-rows.jsonl")
+    write_rows(sentence_rows, rows_dir / "sentences-rows.jsonl")
+    return answer_rows, sentence_rows
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m policyqa.evaluation.calibrate")
     ap.add_argument("--sets", nargs="+", default=list(FIT_SETS), help="gold sets to fit on")
     ap.add_argument("--out", type=Path, default=PACKAGE, help="folder for the two models")
+    ap.add_argument(
+        "--refit", action="store_true", help="fit from the rows in eval/calibration/ (no engine)"
+    )
     args = ap.parse_args(argv)
-    settings = load_settings()
-    engine = Engine.load(settings)
-    items = load_gold([settings.eval_dir / "gold" / f"{s}.jsonl" for s in args.sets])
-    answer_rows, sentence_rows = measure(engine, items)
-    rows_dir = settings.eval_dir / "calibration"
-    write_rows(answer_rows, rows_dir / "answerability-rows.jsonl")
-    write_rows(sentence_rows, rows_dir / "sentences-rows.jsonl")
-    for name, rows, names, record in (
-        ("answerability", answer_rows, FEATURES, answerability_record),
-        ("sentences", sentence_rows, SENTENCE_FEATURES, sentence_record),
+    answer_rows, sentence_rows = _measure_and_write(args)
+    chosen = select_features(answer_rows)
+    for name, rows, names, record, extra in (
+        ("answerability", answer_rows, chosen["features"], answerability_record, chosen),
+        ("sentences", sentence_rows, SENTENCE_FEATURES, sentence_record, {}),
     ):
-        model = calibrated(rows, names, record(rows, names), args.sets)
+        model = calibrated(rows, names, {**record(rows, names), **extra}, args.sets)
         write_model(model, args.out / f"{name}.json")
         cv = model.meta["cv"]
         print(f"{name}: {len(rows)} rows, l2 {model.meta['l2']}, "
               + ", ".join(f"{k} {v}" for k, v in cv.items() if isinstance(v, float)))  # fmt: skip
-        print("  threshold", model.threshold, "ratio", model.meta.get("ratio"))
+        print("  threshold", model.threshold, "floor", model.meta.get("floor"))
         for f, w in zip(model.features, model.weights, strict=True):
             print(f"  {f:<18}{w:+.3f}")
 
