@@ -45,7 +45,9 @@ def test_model_loads_with_its_record(name: str) -> None:
 def test_models_use_the_features_the_code_measures() -> None:
     m = answerability.model()
     assert set(m.features) <= set(FEATURES)  # the ones backward elimination kept
-    assert m.meta["features"] == list(m.features)
+    path = m.meta["elimination"]  # how backward elimination got there, log-loss falling
+    assert {step["dropped"] for step in path[1:]} == set(FEATURES) - set(m.features)
+    assert all(a["log_loss"] > b["log_loss"] for a, b in zip(path, path[1:]))
     assert load_model(scoring.MODEL).features == scoring.SENTENCE_FEATURES
     assert 0.0 < m.threshold < 1.0
 

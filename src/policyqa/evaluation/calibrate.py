@@ -269,7 +269,7 @@ def select_features(rows: Sequence[Row], names: Sequence[str] = FEATURES) -> dic
         kept.remove(f)
         loss = rec["cv"]["log_loss"]
         path.append({"dropped": f, "log_loss": loss})
-    return {"features": kept, "elimination": path}
+    return {"kept": kept, "elimination": path}
 
 
 def _measure_and_write(args: argparse.Namespace) -> tuple[list[Row], list[Row]]:
@@ -299,10 +299,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     answer_rows, sentence_rows = _measure_and_write(args)
     chosen = select_features(answer_rows)
     for name, rows, names, record, extra in (
-        ("answerability", answer_rows, chosen["features"], answerability_record, chosen),
+        ("answerability", answer_rows, chosen["kept"], answerability_record, chosen),
         ("sentences", sentence_rows, SENTENCE_FEATURES, sentence_record, {}),
     ):
-        model = calibrated(rows, names, {**record(rows, names), **extra}, args.sets)
+        found = {**record(rows, names), "elimination": extra.get("elimination")}
+        model = calibrated(rows, names, found, args.sets)
         write_model(model, args.out / f"{name}.json")
         cv = model.meta["cv"]
         print(f"{name}: {len(rows)} rows, l2 {model.meta['l2']}, "

@@ -89,8 +89,9 @@ def section(summary: dict[str, Any], plots: dict[str, str]) -> list[str]:
     )
     return [
         "<h2>Answerability</h2>",
-        f"<p>Threshold {summary['threshold']:.3f}: false not-found {at['false_not_found']:.3f}, "
-        f"abstention on unanswerable {at['abstention']:.3f} on this set. {html.escape(cv_line)}</p>",
+        f"<p>Threshold {summary['threshold']:.3f}: false not-found "
+        f"{at['false_not_found']:.3f}, abstention on unanswerable {at['abstention']:.3f} on "
+        f"this set. {html.escape(cv_line)}</p>",
         f"<img src='{plots['reliability']}' alt='answerability reliability plot'>",
         f"<img src='{plots['trade_off']}' alt='threshold trade-off'>",
         "<table><thead><tr><th>threshold</th><th>false not-found</th>"
