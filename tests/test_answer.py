@@ -149,7 +149,10 @@ def test_cross_document_says_which_document_is_silent(engine):
 @pytest.mark.parametrize(
     ("question", "docs"),
     [
-        ("中欧班列：23到27年那版行动方案和26到30年那版里各是多少？", ["action-2023", "action-2026"]),
+        (
+            "中欧班列：23到27年那版行动方案和26到30年那版里各是多少？",
+            ["action-2023", "action-2026"],
+        ),
         ("两江新区实施方案和规划纲要分别怎么说？", ["liangjiang-2023", "outline"]),
     ],
 )

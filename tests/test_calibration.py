@@ -47,7 +47,7 @@ def test_models_use_the_features_the_code_measures() -> None:
     assert set(m.features) <= set(FEATURES)  # the ones backward elimination kept
     path = m.meta["elimination"]  # how backward elimination got there, log-loss falling
     assert {step["dropped"] for step in path[1:]} == set(FEATURES) - set(m.features)
-    assert all(a["log_loss"] > b["log_loss"] for a, b in zip(path, path[1:]))
+    assert all(a["log_loss"] > b["log_loss"] for a, b in zip(path[:-1], path[1:], strict=True))
     assert load_model(scoring.MODEL).features == scoring.SENTENCE_FEATURES
     assert 0.0 < m.threshold < 1.0
 

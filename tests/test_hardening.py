@@ -140,7 +140,7 @@ def test_reference_parser_never_crashes(engine: Engine, text: str) -> None:
     assert ref.doc_id is None or ref.doc_id in {d.doc_id for d in docs}
     mentions = document_mentions(text, docs)
     assert isinstance(mentions.without_names(text), str)
-    res = resolve(text, docs, clauses)
+    res = resolve(text, docs, engine.table)
     known = {c.clause_id for c in clauses}
     assert {c.clause_id for c in (*res.clauses, *res.candidates)} <= known
     try:
@@ -157,7 +157,7 @@ def test_reference_parser_never_crashes(engine: Engine, text: str) -> None:
 )
 def test_reference_parser_on_a_megabyte(engine: Engine, text: str) -> None:
     t0 = time.perf_counter()
-    resolve(text, engine.documents, engine.index.clauses)
+    resolve(text, engine.documents, engine.table)
     document_mentions(text, engine.documents)
     with pytest.raises(BadInput):
         engine.lookup(text)

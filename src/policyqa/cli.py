@@ -79,7 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="DIR", help="write report.json and report.html here")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--record", action="store_true", help="append this run to eval/history.jsonl")
+    _library_commands(sub)
     return parser
+
+
+def _library_commands(sub: Any) -> None:
+    p = sub.add_parser("add", help="add documents (.txt .md .docx .pdf .html) to corpus and index")
+    _common(p)
+    p.add_argument("files", nargs="+", metavar="FILE", help="the documents to add")
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    p = sub.add_parser("remove", help="remove a document added with policyqa add")
+    _common(p)
+    p.add_argument("doc_id", metavar="DOC_ID", help="the document's id (see policyqa documents)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    p = sub.add_parser("documents", help="list the corpus's documents")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per document")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -134,12 +152,12 @@ def _each(
 
 def cmd_search(args: argparse.Namespace) -> None:
     from .engine import Engine
+    from .web.views import search
 
     engine = Engine.load(settings_from(args))
 
     def one(q: str) -> dict[str, Any]:
-        hits = engine.search(q, k=args.k, mode=args.mode, docs=args.doc)
-        return {"query": q, "results": [h.to_dict(i) for i, h in enumerate(hits, 1)]}
+        return search(engine, q, k=args.k, mode=args.mode, docs=args.doc or ())
 
     def show(out: dict[str, Any]) -> None:
         for r in out["results"]:
@@ -170,11 +188,17 @@ def cmd_clause(args: argparse.Namespace) -> None:
     engine = Engine.load(settings_from(args))
     res = engine.lookup(args.ref)
     if args.json:
-        _print_json({"ref": args.ref, "clauses": [c.to_dict() for c in res.clauses]})
+        rows = [c.to_dict() for c in res.clauses]
+        for row in rows:
+            if (part := res.parts.get(row["clause_id"])) is not None:
+                row["part"] = {"label": part.label, "text": part.text}
+        _print_json({"ref": args.ref, "clauses": rows})
         return
     for c in res.clauses:
         note = f"（{UNHEADED_NOTE}）" if c.kind == ClauseKind.HEADING else ""
-        print(f"{c.citation}  [{c.clause_id}]\n{c.text}{note}\n")
+        part = res.parts.get(c.clause_id)
+        citation, text = (c.citation + part.label, part.text) if part else (c.citation, c.text)
+        print(f"{citation}  [{c.clause_id}]\n{text}{note}\n")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -189,13 +213,57 @@ def cmd_eval(args: argparse.Namespace) -> None:
     run_cli(args, settings_from(args))
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+def cmd_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .index.update import add_documents
+
+    results = add_documents(
+        settings_from(args), [Path(f) for f in args.files], None, not args.quiet
+    )
+    for r in results:
+        if args.json:
+            _print_json(r.to_dict())
+        elif r.status == "failed":
+            print(f"policyqa: {r.error}", file=sys.stderr)
+        else:
+            words = {"added": "added", "unchanged": "unchanged", "indexed": "indexed"}[r.status]
+            print(f"{words} {r.doc_id}  《{r.title}》  {r.clauses} clauses, {r.articles} articles")
+    return EXIT_ERROR if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> None:
+    from .index.update import remove_document
+
+    remove_document(settings_from(args), args.doc_id, None, not args.quiet)
+    print(f"removed {args.doc_id}")
+
+
+def cmd_documents(args: argparse.Namespace) -> None:
+    from .index.listing import document_rows
+
+    for row in document_rows(settings_from(args)):
+        if args.json:
+            _print_json(row)
+        else:
+            status = row["status"] + (f" {row['superseded_by']}" if row["superseded_by"] else "")
+            print(
+                f"{row['id']}  《{row['title']}》  {row['issuer'] or '-'}  "
+                f"{row['doc_number'] or '-'}  {row['date'] or '-'}  {status}  "
+                f"{row['clauses']} clauses  {row['source'] or row['file']}"
+            )
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int | None]] = {
     "index": cmd_index,
     "search": cmd_search,
     "ask": cmd_ask,
     "clause": cmd_clause,
     "serve": cmd_serve,
     "eval": cmd_eval,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "documents": cmd_documents,
 }
 
 
@@ -203,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
-        COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
     except PolicyQAError as err:
         print(f"policyqa: {err}", file=sys.stderr)
         return EXIT_USAGE if str(err).startswith("policyqa") else EXIT_ERROR
@@ -212,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

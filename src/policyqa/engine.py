@@ -22,7 +22,7 @@ from .index.load import LoadedIndex, load_index
 from .index.sentences import SentenceVectors
 from .ingest.corpus import find_document
 from .retrieve.hybrid import HybridRetriever
-from .retrieve.references import Resolution, resolve
+from .retrieve.references import ClauseTable, Resolution, resolve
 from .retrieve.search import Searcher
 from .settings import Settings
 from .text.normalize import clean_question
@@ -47,7 +47,8 @@ class Engine:
         self.index = index
         self.encoder = encoder
         self.retriever = HybridRetriever(index, encoder, settings)
-        self.searcher = Searcher(self.retriever, index.documents, index.clauses)
+        self.table = ClauseTable(index.clauses)
+        self.searcher = Searcher(self.retriever, index.documents, self.table)
         self._by_id = {c.clause_id: c for c in index.clauses}
         self._by_doc: dict[str, list[Clause]] = {}
         for c in index.clauses:
@@ -97,7 +98,7 @@ class Engine:
     def clause(self, clause_id: str) -> Clause:
         c = self._by_id.get(clause_id)
         if c is None:
-            res = resolve(clause_id, self.documents, self.index.clauses)
+            res = resolve(clause_id, self.documents, self.table)
             raise UnknownClause(f"未找到条款 {clause_id!r}", [x.clause_id for x in res.candidates])
         return c
 
@@ -113,7 +114,10 @@ class Engine:
     def lookup(self, ref: str) -> Resolution:
         """Resolve a clause reference; raises UnknownClause with close matches if none."""
         ref = clean_question(ref, self.settings.max_question_chars)
-        res = resolve(ref, self.documents, self.index.clauses)
+        res = resolve(ref, self.documents, self.table)
+        if not res.clauses and res.reference.ambiguous:
+            titles = "、".join(f"《{self.document(d).title}》" for d in res.reference.ambiguous)
+            raise BadInput(f"“{ref}”可指多个文件：{titles}，请写出文件全称。")
         if not res.clauses:
             names = [c.clause_id for c in res.candidates]
             hint = f"；相近条款：{'、'.join(names)}" if names else ""

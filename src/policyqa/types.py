@@ -49,12 +49,23 @@ class Level(StrEnum):
     """The level of a heading in a document's structure."""
 
     PREFACE = "preface"  # 前言, 序言
+    BOOK = "book"  # 第X编 (and 分编) of a code or law
     CHAPTER = "chapter"  # 第X章
     SECTION = "section"  # 第X节
     PART = "part"  # 一、
     SUBPART = "subpart"  # （一）
     BOX = "box"  # 专栏N: a box beside the text, not a level of the numbering
     CAPTION = "caption"  # a table's caption
+    APPENDIX = "appendix"  # 附件, 附表 after a regulation's last article
+
+
+class Layout(StrEnum):
+    """How a document is structured (recognised from its text; documents.toml may override)."""
+
+    SECTIONS = "sections"  # plans: 一、 / （一） parts, numbered articles 1．, tables
+    CHAPTERS = "chapters"  # 第X章 / 第X节 headings with paragraphs
+    RUN_IN = "run-in"  # a scraped page whose 章/节 headings run into the text
+    LEGAL = "legal"  # laws and regulations: 编/章/节, 第N条 with 款 and 项
 
 
 class AnswerKind(StrEnum):
@@ -80,6 +91,25 @@ class Heading:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Heading:
         return cls(Level(d["level"]), int(d["number"]), str(d["cite"]), str(d["text"]))
+
+
+@dataclass(frozen=True)
+class Part:
+    """A 款 (paragraph) of an article, or a 项 (item) of one, addressable on its own."""
+
+    paragraph: int  # the 款's number, from 1 (the first is the one that starts 第N条)
+    item: int  # the 项's number within its 款; 0 for the 款 itself
+    label: str  # what it adds to the article's citation: 第二款, 第二款第（三）项
+    text: str
+    start: int
+    end: int
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Part:
+        return cls(
+            int(d["paragraph"]), int(d["item"]), str(d["label"]), str(d["text"]),
+            int(d["start"]), int(d["end"]),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,8 +160,13 @@ class Document:
     period: str
     file: str
     seed_file: str
-    layout: str = "sections"
+    layout: str = ""  # "" : recognised from the text; sections | chapters | run-in | legal
     aliases: tuple[str, ...] = ()
+    effective: str = ""  # the date it takes effect (自…起施行)
+    kind: str = ""  # 条例, 办法, 规划, 方案, 通知, … (from the title)
+    source: str = ""  # the original file, relative to the corpus folder
+    sha256: str = ""  # of the original file: the same file added twice is one document
+    superseded_by: str = ""  # the id of the newer version that replaces it, if any
 
     @property
     def short_name(self) -> str:
@@ -174,6 +209,7 @@ class Clause:
     number: int | None = None  # article number, where the document numbers it
     path: tuple[int, ...] = ()
     row: TableRow | None = None  # the cells, for a table row
+    parts: tuple[Part, ...] = ()  # an article's 款 and 项, in order
 
     @property
     def heading_path(self) -> tuple[str, ...]:
@@ -190,6 +226,7 @@ class Clause:
         if self.row is not None:
             d["row"] = {**asdict(self.row), "cells": list(self.row.cells)}
             d["row"]["headers"] = list(self.row.headers)
+        d["parts"] = [asdict(p) for p in self.parts]
         return d
 
     @classmethod
@@ -200,6 +237,7 @@ class Clause:
         d["lead_departments"] = tuple(d["lead_departments"])
         d["path"] = tuple(d["path"])
         d["row"] = TableRow.from_dict(d["row"]) if d.get("row") else None
+        d["parts"] = tuple(Part.from_dict(p) for p in d.get("parts", ()))
         return cls(**d)
 
 
@@ -222,6 +260,7 @@ class Hit:
     bm25_rank: int | None = None
     dense_rank: int | None = None
     exact: bool = False  # resolved from a clause reference in the question
+    part: Part | None = None  # the 款/项 of the clause the reference names, if it names one
 
     def to_dict(self, rank: int) -> dict[str, Any]:
         c = self.clause

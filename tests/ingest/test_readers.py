@@ -10,7 +10,6 @@ import html
 import io
 import os
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from docx.document import Document
 from docx.oxml import parse_xml
 from docx.text.paragraph import Paragraph
 from support import REGULATIONS
+from support.documents import FOOTER, HEADER, chromium, gov_page, page_html, print_pdf
 
 from policyqa.ingest.readers import MAX_BYTES, ReadError, read_document
 from policyqa.ingest.readers import ocr as ocr_module
@@ -28,12 +28,7 @@ from policyqa.ingest.readers.docx_numbering import format_number
 SAMPLE = REGULATIONS
 RAIL = "铁路安全管理条例(2013-08-17).txt"  # 108 articles in 7 chapters: 18 printed pages
 LEAVE = "企业职工带薪年休假实施办法(2008-07-17).txt"  # short: 24 articles
-CHROMIUM = Path("/usr/bin/chromium")
 ARTICLE = re.compile(r"^第[一二三四五六七八九十百零]+条")
-HEADER, FOOTER = "某某市人民政府办公厅文件", "某某市人民政府办公厅印发"
-# The probe's flags: without the networking ones Chromium keeps dialling out of a closed network.
-CHROMIUM_FLAGS = """--headless --no-sandbox --disable-gpu --no-first-run --disable-sync
-    --disable-background-networking --disable-component-update --disable-quic"""
 LEAKS = "首页 当前位置 分享到 相关链接 改革事项清单 主办单位 ICP 脚本 广告 color 字体"
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -48,33 +43,6 @@ def in_order(expected: list[str], lines: list[str]) -> bool:
     """Every expected line occurs as a whole line of ``lines``, in the same order."""
     it = iter(lines)
     return all(any(ln == want for ln in it) for want in expected)
-
-
-def chromium(tmp_path: Path, *args: str) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    flags = [*CHROMIUM_FLAGS.split(), f"--user-data-dir={tmp_path / 'chromium-profile'}"]
-    subprocess.run([str(CHROMIUM), *flags, *args], check=True, capture_output=True, timeout=180)
-
-
-def page_html(paras: list[str], page_label: str) -> str:
-    """A printable A4 page: running header and footer, page numbers in @page margin boxes."""
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
-    return f"""<!doctype html><meta charset="utf-8"><style>
-      @page {{ size: A4; margin: 25mm 20mm;
-        @top-center {{ content: "{HEADER}"; font-size: 9pt; }}
-        @bottom-left {{ content: "{FOOTER}"; font-size: 9pt; }}
-        @bottom-right {{ content: {page_label}; font-size: 10pt; }} }}
-      body {{ font-family: "Noto Serif CJK SC"; font-size: 14pt; line-height: 1.6; }}
-      p {{ text-indent: 2em; margin: 0 0 0.3em; text-align: justify; }}
-    </style>{body}"""
-
-
-def print_pdf(tmp_path: Path, page: str, name: str = "out.pdf") -> Path:
-    source, out = tmp_path / "page.html", tmp_path / name
-    source.write_text(page, encoding="utf-8")
-    chromium(tmp_path, f"--print-to-pdf={out}", "--no-pdf-header-footer", source.as_uri())
-    return out
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -309,33 +277,6 @@ def test_scanned_pdf_is_read_by_ocr(scanned_pdf: tuple[Path, list[str]]) -> None
 
 
 # --- html -------------------------------------------------------------------------------
-
-
-def gov_page(title: str, paras: list[str]) -> str:
-    nav = "".join(
-        f'<li><a href="/{i}">{t}</a></li>' for i, t in enumerate(["首页", "政务公开", "政策解读"])
-    )
-    related = "".join(
-        f"<li><a>某某市人民政府关于印发第{i}批改革事项清单的通知</a></li>" for i in "一二三"
-    )
-    script = '<script>var share={"title":"脚本里的文字"};document.write("广告");</script>'
-    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
-    <title>{title}_政策文件_某某市人民政府门户网站</title>{script}
-    <style>.nav{{color:red}} body{{font-family:"宋体"}}</style></head><body>
-    <div class="header"><ul class="nav">{nav}</ul><form><input placeholder="搜索"></form></div>
-    <div class="BreadcrumbNav">当前位置：首页 &gt; 政务公开 &gt; 政策文件</div>
-    <div class="main"><h1 class="title">{title}</h1>
-    <div class="info">发布时间：2024-05-20　来源：市司法局
-      【字体：<a>大</a> <a>中</a> <a>小</a>】</div>
-    <div id="UCAP-CONTENT" class="pages_content">
-    {"".join(f'<p style="text-indent:2em">{html.escape(p)}</p>' for p in paras)}
-    <table border="1"><tr><td>序号</td><td>事项</td></tr>
-      <tr><td>1</td><td>年休假审批</td></tr></table>
-    </div><div class="share">分享到：<a>微信</a><a>微博</a></div>
-    <div class="related"><h3>相关链接</h3><ul>{related}</ul></div></div>{script}
-    <div class="footer">主办单位：某某市人民政府办公厅　网站标识码：3301000001
-      浙ICP备05012345号</div>
-    </body></html>"""
 
 
 def test_government_html_page_gives_the_article_only(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from .context import Context, CorpusView, build_context
 from .evidence import features
 from .kinds import classify, cross_documents
 from .llm import rephrase
+from .parts import with_exact_citations
 from .plan import Retrieval, plan
 from .templates import Retrieved
 from .verify import Segment, verify_segments
@@ -65,18 +66,28 @@ def not_found(question: str, hits: Sequence[Hit]) -> Answer:
     return Answer(question, NOT_FOUND, True, AnswerKind.NOT_FOUND, (), related)
 
 
+def _citation(seg: Segment, clauses: Mapping[str, Clause]) -> str:
+    return seg.cite or clauses[seg.clause_id].citation
+
+
 def render(segments: Sequence[Segment], clauses: Mapping[str, Clause], sep: str = "") -> str:
-    """Consecutive segments of one clause share one citation at their end."""
+    """Consecutive segments of one clause (and one 款/项) share one citation at their end."""
     parts: list[str] = []
     i = 0
     while i < len(segments):
         j = i
         body = ""
-        while j < len(segments) and segments[j].clause_id == segments[i].clause_id:
+        where = _citation(segments[i], clauses)
+        owner = segments[i].clause_id
+        while (
+            j < len(segments)
+            and segments[j].clause_id == owner
+            and _citation(segments[j], clauses) == where
+        ):
             s = segments[j]
             body += s.prefix + s.span + s.suffix
             j += 1
-        parts.append(f"{body}（{clauses[segments[i].clause_id].citation}）")
+        parts.append(f"{body}（{where}）")
         i = j
     return sep.join(parts)
 
@@ -159,18 +170,24 @@ def compose(
     if not composed.groups:
         return not_found(ctx.question, ctx.hits)
     clauses = ctx.view.clauses
+    exact_groups = [with_exact_citations(g, clauses) for g in composed.groups]
+    composed = replace(composed, groups=exact_groups)
     cited: list[Clause] = []
+    citations: list[Citation] = []
     for g in composed.groups:
         for s in g:
             c = clauses[s.clause_id]
+            exact = Citation(c.clause_id, _citation(s, clauses), c.text)
             if c not in cited:
                 cited.append(c)
+            if exact not in citations:
+                citations.append(exact)
     answer = Answer(
         ctx.question,
         _text(ctx, composed),
         False,
         composed.kind,
-        tuple(cite(c) for c in cited),
+        tuple(citations),
         tuple(cite(h.clause) for h in ctx.hits[:5] if h.clause not in cited)[:3],
     )
     if settings is not None and settings.llm_base_url and settings.llm_model:

@@ -168,6 +168,11 @@ def _row_name(row: TableRow) -> str:
 def clause_lookup(ctx: Context) -> list[Segment]:
     """The clauses a reference names, headed by the section they sit in."""
     exact = sorted((h.clause for h in ctx.hits if h.exact), key=lambda c: c.ordinal)
+    part = next((h.part for h in ctx.hits if h.exact and h.part is not None), None)
+    if len(exact) == 1 and part is not None:  # 第二十九条第二款: that 款 (or 项) alone
+        c = exact[0]
+        prefix = f"{c.label}{part.label}："
+        return [Segment(c.clause_id, part.text, prefix=prefix, cite=c.citation + part.label)]
     if len(exact) == 1 and exact[0].kind == ClauseKind.HEADING:
         c = exact[0]
         where = "".join(h.cite for h in c.headings)

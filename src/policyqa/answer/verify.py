@@ -28,6 +28,7 @@ class Segment:
     span: str
     prefix: str = ""
     suffix: str = ""
+    cite: str = ""  # a more exact citation than the clause's (its 款 or 项), if known
 
 
 def span_in_clause(span: str, clause: Clause | None) -> bool:

@@ -1,29 +1,50 @@
-"""Build the index from the corpus: chunk, tokenise, embed, write, swap in atomically."""
+"""Build the index from the corpus: chunk, tokenise, embed, write, swap in atomically.
+
+A build may start from the previous index (``policyqa add`` / ``remove``): a document whose
+text and description are unchanged keeps its clauses, chunks, tokens and vectors exactly as
+they were, and only new documents are chunked, tokenised and embedded.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..ingest.chunk import chunk_document, split_clause
-from ..ingest.corpus import corpus_checksum, load_documents, load_source
+from ..ingest.corpus import corpus_checksums, load_documents, load_source
 from ..settings import Settings
 from ..text.sentences import sentences
 from ..text.tokenizer import Tokenizer, build_terms
-from ..types import Chunk, Clause, Document
+from ..types import Chunk, Clause, ClauseKind, Document
 from .bm25 import BM25Index
 from .dense import DenseIndex
 from .embedding import cache_path, embed, passage_text
-from .encoders import Encoder, make_encoder
-from .files import checksums, new_build, publish, write_jsonl
+from .encoders import Encoder, Vectors, make_encoder
+from .files import checksums, new_build, publish, read_jsonl, write_jsonl
 from .lexicon import LEXICON_FILE, Lexicon, build_lexicon
+from .load import LoadedIndex
 from .manifest import make_manifest
 
 log = logging.getLogger(__name__)
+TOKENS_FILE = "tokens.jsonl"  # each chunk's BM25 tokens: what a later add reuses
+
+
+@dataclass
+class _Part:
+    """One document's share of the index."""
+
+    document: Document
+    clauses: list[Clause]
+    chunks: list[Chunk]
+    dropped: int = 0
+    tokens: list[list[str]] | None = None  # known when reused from the previous index
+    vectors: Vectors | None = None
 
 
 def bm25_text(document: Document, clause: Clause, chunk: Chunk) -> str:
@@ -31,43 +52,143 @@ def bm25_text(document: Document, clause: Clause, chunk: Chunk) -> str:
     return " ".join([chunk.text, *clause.heading_path, *document.short_names])
 
 
-def build_index(
-    settings: Settings, encoder: Encoder | None = None, progress: bool = True
-) -> dict[str, Any]:
-    """Chunk the corpus, embed and index it, and swap the result in atomically."""
-    corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
-    documents = load_documents(corpus_dir)
-    sources = [load_source(corpus_dir, d) for d in documents]
-    clauses = [c for s in sources for c in chunk_document(s)]
+def _chunked(corpus_dir: Path, document: Document) -> _Part:
+    source = load_source(corpus_dir, document)
+    clauses = chunk_document(source)
     chunks = [ch for c in clauses for ch in split_clause(c)]
-    by_clause = {c.clause_id: c for c in clauses}
-    by_doc = {d.doc_id: d for d in documents}
-    dropped = {s.document.doc_id: s.dropped_duplicates for s in sources if s.dropped_duplicates}
+    return _Part(document, clauses, chunks, source.dropped_duplicates)
 
-    def owners(ch: Chunk) -> tuple[Document, Clause, Chunk]:
-        clause = by_clause[ch.clause_id]
-        return by_doc[clause.doc_id], clause, ch
 
+class _Previous:
+    """The previous index's rows, read once, by document."""
+
+    def __init__(self, index: LoadedIndex) -> None:
+        self.index = index
+        self.checksums: dict[str, str] = index.manifest.get("documents", {})
+        self.tokens = [list(row["tokens"]) for row in read_jsonl(index.path / TOKENS_FILE)]
+        self.vectors = index.dense.vectors()
+        doc_of = {c.clause_id: c.doc_id for c in index.clauses}
+        self.rows: dict[str, list[int]] = {}
+        for i, ch in enumerate(index.chunks):
+            self.rows.setdefault(doc_of[ch.clause_id], []).append(i)
+        self.clauses: dict[str, list[Clause]] = {}
+        for c in index.clauses:
+            self.clauses.setdefault(c.doc_id, []).append(c)
+
+    def part(self, document: Document) -> _Part:
+        """The document's clauses, chunks, tokens and vectors exactly as they were."""
+        rows = self.rows.get(document.doc_id, [])
+        dropped = self.index.manifest.get("dropped_duplicates", {}).get(document.doc_id, 0)
+        return _Part(
+            document,
+            self.clauses.get(document.doc_id, []),
+            [self.index.chunks[i] for i in rows],
+            dropped,
+            [self.tokens[i] for i in rows],
+            self.vectors[rows] if rows else None,
+        )
+
+
+def _parts(
+    settings: Settings, documents: list[Document], previous: LoadedIndex | None
+) -> list[_Part]:
+    sums = corpus_checksums(settings.corpus_dir, documents)
+    before = _Previous(previous) if previous is not None else None
+    out = []
+    for d in documents:
+        if before is not None and before.checksums.get(d.doc_id) == sums[d.doc_id]:
+            out.append(before.part(d))
+        else:
+            out.append(_chunked(settings.corpus_dir, d))
+    return out
+
+
+def _tokenizer(parts: Sequence[_Part], previous: LoadedIndex | None) -> Tokenizer:
+    """The corpus's term dictionary: from scratch, or the previous one plus the new
+    documents' own terms (so the documents kept are tokenised as they were)."""
+    fresh = [p for p in parts if p.tokens is None]
+    terms = build_terms(
+        [p.document for p in fresh], [c for p in fresh for c in p.clauses]
+    ) if fresh or previous is None else []  # fmt: skip
+    if previous is None:
+        return Tokenizer(terms)
+    kept = list(previous.tokenizer.terms)
+    return Tokenizer(kept + sorted(set(terms) - set(kept)))
+
+
+def _embed_parts(
+    parts: Sequence[_Part], encoder: Encoder, cache: Path, progress: bool
+) -> Vectors:
+    todo = [(p, ch) for p in parts if p.vectors is None for ch in p.chunks]
+    by_clause = {c.clause_id: c for p in parts if p.vectors is None for c in p.clauses}
+    texts = [passage_text(p.document, by_clause[ch.clause_id], ch) for p, ch in todo]
+    fresh = iter(embed(encoder, texts, cache, progress))
+    rows = [
+        p.vectors if p.vectors is not None else np.stack([next(fresh) for _ in p.chunks])
+        for p in parts
+        if p.chunks
+    ]
+    return np.concatenate(rows) if rows else np.zeros((0, encoder.dim), dtype=np.float32)
+
+
+def _sentence_vectors(
+    chunks: Sequence[Chunk], previous: LoadedIndex | None, encoder: Encoder, cache: Path,
+    progress: bool,
+) -> tuple[list[str], Vectors]:  # fmt: skip
+    """Every sentence of the chunks, sorted, with its vector (the answer step compares
+    questions with single sentences: embedded once, here)."""
+    texts = sorted({s for ch in chunks for s in sentences(ch.text)})
+    known = previous.sentence_vectors if previous is not None else {}
+    todo = [t for t in texts if t not in known]
+    fresh = dict(zip(todo, embed(encoder, todo, cache, progress, "sentences"), strict=True))
+    if not texts:
+        return texts, np.zeros((0, encoder.dim), dtype=np.float32)
+    return texts, np.stack([known[t] if t in known else fresh[t] for t in texts])
+
+
+def build_index(
+    settings: Settings,
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    previous: LoadedIndex | None = None,
+    documents: list[Document] | None = None,
+) -> dict[str, Any]:
+    """Index ``documents`` (default: the corpus's) and swap the result in atomically.
+
+    With ``previous``, documents it holds unchanged are reused as they are.
+    """
+    documents = load_documents(settings.corpus_dir) if documents is None else documents
     encoder = encoder or make_encoder(settings.encoder)
-    tokenizer = Tokenizer(build_terms(documents, clauses))
-    cache = cache_path(index_dir, encoder.name)
-    vectors = embed(encoder, [passage_text(*owners(ch)) for ch in chunks], cache, progress)
-    # the answer step compares the question with single sentences: embed them once, here
-    sentence_texts = sorted({s for ch in chunks for s in sentences(ch.text)})
-    sentence_vectors = embed(encoder, sentence_texts, cache, progress, "sentences")
-    tokens = [tokenizer.tokenize(bm25_text(*owners(ch))) for ch in chunks]
-    vocabulary = {t for row in tokens for t in row}
-    lexicon = Lexicon(build_lexicon(vocabulary), vocabulary)
-
-    work, final = new_build(index_dir)
+    parts = _parts(settings, documents, previous)
+    tokenizer = _tokenizer(parts, previous)
+    by_doc = {p.document.doc_id: p.document for p in parts}
+    by_clause = {c.clause_id: c for p in parts for c in p.clauses}
+    for p in parts:
+        if p.tokens is None:
+            p.tokens = [
+                tokenizer.tokenize(bm25_text(p.document, by_clause[ch.clause_id], ch))
+                for ch in p.chunks
+            ]
+    cache = cache_path(settings.index_dir, encoder.name)
+    vectors = _embed_parts(parts, encoder, cache, progress)
+    chunks = [ch for p in parts for ch in p.chunks]
+    sentence_texts, sentence_vectors = _sentence_vectors(
+        chunks, previous, encoder, cache, progress
+    )
+    tokens = [t for p in parts for t in (p.tokens or [])]
+    work, final = new_build(settings.index_dir)
+    clauses = [c for p in parts for c in p.clauses]
     write_jsonl(work / "clauses.jsonl", (c.to_dict() for c in clauses))
     write_jsonl(work / "chunks.jsonl", (vars(ch) for ch in chunks))
-    _write_json(work / "documents.json", [d.to_dict() for d in documents])
+    write_jsonl(work / TOKENS_FILE, ({"tokens": t} for t in tokens))
+    _write_json(work / "documents.json", [d.to_dict() for d in by_doc.values()])
     tokenizer.save_terms(work / "terms.txt")
     write_jsonl(work / "sentences.jsonl", ({"text": t} for t in sentence_texts))
     np.save(work / "sentences.npy", sentence_vectors)
     DenseIndex.build(vectors).save(work / "dense.faiss")
     BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b).save(work / "bm25")
+    vocabulary = {t for row in tokens for t in row}
+    lexicon = Lexicon(build_lexicon(vocabulary), vocabulary)
     lexicon.save(work / LEXICON_FILE)
     counts = {
         "documents": len(documents),
@@ -77,17 +198,21 @@ def build_index(
         "sentences": len(sentence_texts),
         "lexicon_entries": len(lexicon),
     }
+    dropped = {p.document.doc_id: p.dropped for p in parts if p.dropped}
+    per_document = {
+        p.document.doc_id: {
+            "clauses": len(p.clauses),
+            "articles": sum(1 for c in p.clauses if c.kind == ClauseKind.ARTICLE),
+        }
+        for p in parts
+    }
+    sums = corpus_checksums(settings.corpus_dir, documents)
     manifest = make_manifest(
-        settings,
-        encoder.name,
-        encoder.dim,
-        corpus_checksum(corpus_dir, documents),
-        counts,
-        dropped,
-        checksums(work),
+        settings, encoder.name, encoder.dim, sums, counts, dropped, checksums(work)
     )
+    manifest["by_document"] = per_document
     _write_json(work / "manifest.json", manifest)
-    publish(index_dir, work, final)
+    publish(settings.index_dir, work, final)
     return manifest
 
 

@@ -28,6 +28,12 @@ class DenseIndex:
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         return cls(index)
 
+    def vectors(self) -> Vectors:
+        """Every stored vector, in row order (an add rebuilds from them, embedding nothing)."""
+        if self.size == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_n(0, self.size), dtype=np.float32)
+
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import IndexProblem
-from ..ingest.corpus import Examples, corpus_checksum, load_documents, load_examples
+from ..ingest.corpus import Examples, corpus_checksums, load_documents, load_examples
 from ..settings import Settings
 from ..text.tokenizer import Tokenizer
 from ..types import Chunk, Clause, Document
@@ -20,6 +21,8 @@ from .encoders import Vectors
 from .files import REBUILD_HINT, current_build, read_jsonl, verify_files
 from .lexicon import LEXICON_FILE, Lexicon
 from .manifest import check_manifest
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +38,7 @@ class LoadedIndex:
     sentence_vectors: dict[str, Vectors]
     lexicon: Lexicon
     examples: Examples
+    pending: list[str]  # corpus documents not indexed yet
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any]:
@@ -46,12 +50,19 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_index(settings: Settings) -> LoadedIndex:
+def load_index(settings: Settings, warn_pending: bool = True) -> LoadedIndex:
     """Load the current index, verifying it matches the corpus, the code and its checksums."""
     path = current_build(settings.index_dir)
     manifest = read_manifest(settings.index_dir)
-    documents = load_documents(settings.corpus_dir)
-    check_manifest(manifest, settings, corpus_checksum(settings.corpus_dir, documents))
+    corpus = load_documents(settings.corpus_dir)
+    pending = check_manifest(manifest, settings, corpus_checksums(settings.corpus_dir, corpus))
+    if pending and warn_pending:
+        log.warning(
+            "%d document(s) in the corpus are not in the index yet (%s): run `policyqa index`",
+            len(pending),
+            ", ".join(pending[:5]),
+        )
+    documents = [d for d in corpus if d.doc_id not in pending]
     verify_files(path, manifest.get("files", {}))
     try:
         clauses = [Clause.from_dict(d) for d in read_jsonl(path / "clauses.jsonl")]
@@ -78,4 +89,5 @@ def load_index(settings: Settings) -> LoadedIndex:
         sentence_vectors,
         lexicon,
         load_examples(settings.corpus_dir),
+        pending,
     )

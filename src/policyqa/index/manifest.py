@@ -53,7 +53,7 @@ def make_manifest(
     settings: Settings,
     encoder: str,
     dim: int,
-    corpus_checksum: str,
+    documents: dict[str, str],
     counts: dict[str, int],
     dropped: dict[str, int],
     files: dict[str, str],
@@ -63,7 +63,7 @@ def make_manifest(
         "encoder": {"name": encoder, "dim": dim},
         "bm25": {"k1": settings.bm25_k1, "b": settings.bm25_b, "library": "bm25s"},
         "libraries": libraries(),
-        "corpus_checksum": corpus_checksum,
+        "documents": documents,  # id -> checksum of its description and text
         "counts": counts,
         "dropped_duplicates": dropped,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -71,9 +71,12 @@ def make_manifest(
     }
 
 
-def check_manifest(manifest: dict[str, Any], settings: Settings, corpus_checksum: str) -> None:
-    """IndexProblem (one line, with the rebuild hint) unless the index fits this code and
-    these settings."""
+def check_manifest(
+    manifest: dict[str, Any], settings: Settings, documents: dict[str, str]
+) -> list[str]:
+    """IndexProblem (one line, with the rebuild hint) unless the index fits this code, these
+    settings and the corpus; returns the corpus's documents the index does not hold yet
+    (an interrupted ``policyqa add`` leaves the corpus ahead of the index, never behind)."""
     where = settings.index_dir
     have = manifest.get("recipe") or {}
     want = recipe(encoder_name(settings.encoder))
@@ -93,7 +96,9 @@ def check_manifest(manifest: dict[str, Any], settings: Settings, corpus_checksum
     ):
         if have.get(key) != want[key]:
             raise IndexProblem(f"index in {where} was built by {what}: {REBUILD_HINT}")
-    if manifest.get("corpus_checksum") != corpus_checksum:
+    indexed: dict[str, str] = manifest.get("documents", {})
+    if any(documents.get(doc_id) != digest for doc_id, digest in indexed.items()):
         raise IndexProblem(
             f"the corpus changed since the index in {where} was built: {REBUILD_HINT}"
         )
+    return [doc_id for doc_id in documents if doc_id not in indexed]

@@ -1,11 +1,12 @@
 """Structure-aware chunking: one clause per article, paragraph or table row.
 
-Two layouts are understood (named per document in corpus/documents.toml):
+The layout is recognised from the text (:mod:`.layout`; documents.toml may name one):
 
 - ``sections`` (:mod:`.plans`): 一、 / （一） headings, numbered articles ``1．`` and
   indicator tables (:mod:`.tables`);
 - ``chapters`` (:mod:`.chapters`): 第X章 / 第X节 headings with paragraphs (also the run-in
-  page once :mod:`.runin` has put its headings back on lines of their own).
+  page once :mod:`.runin` has put its headings back on lines of their own);
+- ``legal`` (:mod:`.laws` over :mod:`.legal`): laws and regulations, one clause per 第N条.
 
 Clauses longer than the chunk limit are indexed in parts (:func:`split_clause`).
 """
@@ -13,18 +14,21 @@ Clauses longer than the chunk limit are indexed in parts (:func:`split_clause`).
 from __future__ import annotations
 
 from ..text.sentences import SENTENCE
-from ..types import RETRIEVABLE, Chunk, Clause
+from ..types import RETRIEVABLE, Chunk, Clause, Layout
 from .chapters import chapters
 from .corpus import SourceText
+from .laws import legal_clauses
 from .plans import sections
 
-CHUNKER_VERSION = "6"
+CHUNKER_VERSION = "7"
 MAX_CHUNK_CHARS = 800
 
 
 def chunk_document(source: SourceText) -> list[Clause]:
     """Cut one cleaned document into clauses, in document order."""
-    if source.document.layout == "sections":
+    if source.legal is not None:
+        return legal_clauses(source.document, source.legal)
+    if source.layout == Layout.SECTIONS:
         return sections(source)
     return chapters(source)
 

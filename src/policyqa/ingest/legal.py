@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policyqa.ingest.metadata import chinese_number, title_complete, title_from_front
+from ..text.chars import HAN
+from .metadata import chinese_number, title_complete, title_from_front
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Article:
     start: int
     end: int
     paragraphs: tuple[Paragraph, ...]
+    levels: tuple[int, ...] = ()  # per heading its level: 0 编, 1 章, 2 节
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ _ENUM_RE = re.compile(r"(?:[0-9０-９]+\s*[.．、]|[（(][0-9０-９]+[)）])"
 _ATTACH_RE = re.compile(r"附(?!\s*则)(?:件|表|录|图)?[0-9一二三四五六七八九十]*(?:[：:\s]|$)")
 _YEAR_RE = re.compile(r"[0-9０-９〇零一二三四五六七八九]{4}\s*年")
 _NOT_HEADING = re.compile(r"》|^目 ?录$|(?:修正|修订|修改|通过|发布|公布|批准|施行)$")
-_UNNUMBERED_RE = re.compile(r"(?:([一二三四五六七八九十]+)、\s*)?[\u4e00-\u9fff《》“” ]{2,20}")
+_UNNUMBERED_RE = re.compile(rf"(?:([一二三四五六七八九十]+)、\s*)?[{HAN}《》“” ]{{2,20}}")
 _SENTENCE_PUNCT = re.compile(r"[。；，：？！,;:?!]")
 _TERMINAL = tuple("。；：！？…”’）)》」』】;:!?")
 _SENTENCE_END = tuple("。！？”）)")  # what ends an article before an unnumbered heading
@@ -331,6 +333,7 @@ def _article(lines: Sequence[_Line], heads: list[tuple[int, str] | None]) -> Art
         label=first.label,
         headings=tuple(head[1] for head in heads if head),
         path=tuple(head[0] if head else 0 for head in heads),
+        levels=tuple(level for level, head in enumerate(heads) if head),
         text="\n".join(p.text for p in paragraphs),
         start=first.span.start,
         end=paragraphs[-1].end,

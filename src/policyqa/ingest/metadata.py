@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from ..text.chars import HAN
+from ..text.numerals import cn_to_int
+
 
 @dataclass(frozen=True)
 class InferredMetadata:
@@ -26,9 +29,6 @@ class InferredMetadata:
     kind: str
 
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NOISE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\ue000-\uf8ff]")
 _YEAR_RE = re.compile(r"[0-9０-９〇零一二三四五六七八九]{4}\s*年")
 _NOTE_WORDS = re.compile(r"通过|公布|发布|施行|批准|修正|修订|会议|颁布")
@@ -45,23 +45,23 @@ _DATE_RE = re.compile(
     rf"\s*([0-9]{{1,2}}|[{_CN}]{{1,3}})\s*日"
 )
 _NOTICE_RE = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fff、]{0,40}?)关于(?:印发|发布|颁布)《?(?P<doc>[^《》，。：；\s]{2,80}?)》?的通知"
+    rf"(?P<issuer>[{HAN}、]{{0,40}}?)关于(?:印发|发布|颁布)《?(?P<doc>[^《》，。：；\s]{{2,80}}?)》?的通知"
 )
-_DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（][0-9]{4}[〕\]］)）]\s*[0-9]+\s*号")
+_DOC_NUMBER_RE = re.compile(rf"[{HAN}]{{1,12}}[〔\[［(（][0-9]{{4}}[〕\]］)）]\s*[0-9]+\s*号")
 _ORDER_RE = re.compile(
-    r"(?:中华人民共和国)?(?P<body>[\u4e00-\u9fff、]{2,40}?)(?:令|公告)第\s*[0-9]+\s*号"
+    rf"(?:中华人民共和国)?(?P<body>[{HAN}、]{{2,40}}?)(?:令|公告)第\s*[0-9]+\s*号"
 )
 _PEOPLES_CONGRESS_RE = re.compile(
-    r"(?P<place>[\u4e00-\u9fff]{0,12}?)第?[一二三四五六七八九十]+届"
+    rf"(?P<place>[{HAN}]{{0,12}}?)第?[一二三四五六七八九十]+届"
     r"(?P<body>全国人民代表大会常务委员会|全国人民代表大会|人民代表大会常务委员会|人民代表大会"
     r"|人大常委会|人大)"
 )
 _MEETING_RE = re.compile(
-    r"(?P<body>[\u4e00-\u9fff]{2,30}?)(?:第[一二三四五六七八九十]+届)?(?:审判委员会|检察委员会)?"
-    r"第\s*[0-9一二三四五六七八九十百]+\s*次[\u4e00-\u9fff]{0,4}会议"
+    rf"(?P<body>[{HAN}]{{2,30}}?)(?:第[一二三四五六七八九十]+届)?(?:审判委员会|检察委员会)?"
+    rf"第\s*[0-9一二三四五六七八九十百]+\s*次[{HAN}]{{0,4}}会议"
 )
-_DECISION_RE = re.compile(r"《(?P<body>[\u4e00-\u9fff、]{2,30}?)关于")
-_EFFECTIVE_RE = re.compile(r"本[\u4e00-\u9fff]{1,4}自(.{4,16}?)起(?:施行|实施|执行|生效)")
+_DECISION_RE = re.compile(rf"《(?P<body>[{HAN}、]{{2,30}}?)关于")
+_EFFECTIVE_RE = re.compile(rf"本[{HAN}]{{1,4}}自(.{{4,16}}?)起(?:施行|实施|执行|生效)")
 _PERIOD_RE = re.compile(r"[0-9]{4}\s*[—–\-－~～至到]+\s*[0-9]{4}\s*年")
 _PLAN_PERIOD_RE = re.compile(r"规划期(?:为|至|是)?[^。；\n]{2,40}")
 _BODY_END = re.compile(r"(?:政府|委员会|办公厅|办公室|局|部|院|厅|署|委|会|行|中心|总局|总署)$")
@@ -79,23 +79,12 @@ _KINDS = (
     ("法典", "法律"),
     ("法", "法律"),
 )
-_PLACE_START = re.compile(r"^[\u4e00-\u9fff]{2,10}?(?:省|市|自治区|自治州|自治县|县|区|特别行政区)")
+_PLACE_START = re.compile(rf"^[{HAN}]{{2,10}}?(?:省|市|自治区|自治州|自治县|县|区|特别行政区)")
 
 
 def chinese_number(numeral: str) -> int:
-    """The value of ``一千二百六十``, ``二〇二六``, ``十`` or ``29`` (full-width digits too)."""
-    if numeral.isdigit():
-        return int(numeral)
-    if not any(ch in _UNITS for ch in numeral):  # positional digits: 二〇二六
-        return int("".join(str(_DIGITS.get(ch, 0)) for ch in numeral) or "0")
-    total = current = 0
-    for ch in numeral:
-        if ch in _UNITS:
-            total += (current or 1) * _UNITS[ch]
-            current = 0
-        else:
-            current = _DIGITS.get(ch, 0)
-    return total + current
+    """A numeral the patterns here matched, as a number (0 if it is none)."""
+    return cn_to_int(numeral) or 0
 
 
 def title_complete(title: str) -> bool:
@@ -261,7 +250,7 @@ def _kind(title: str, issuer: str) -> str:
 
 def _title_from_filename(filename: str) -> str:
     stem = re.sub(r"\s*[（(]\d{4}-\d{2}-\d{2}[)）]$", "", PurePath(filename).stem)
-    return stem if re.search(r"[\u4e00-\u9fff]", stem) else ""
+    return stem if re.search(rf"[{HAN}]", stem) else ""
 
 
 def infer_metadata(raw: str, filename: str = "") -> InferredMetadata:

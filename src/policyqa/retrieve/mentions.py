@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..types import Document
+from .short_names import ambiguous_short_names, find_short_names
 
 # words that may follow a document's name or alias without adding to the question
 _NAME_TAIL = re.compile(r"年?(?:这一轮|这轮|这份)?(?:行动方案|实施方案|方案)?")
@@ -19,6 +20,7 @@ class Mentions:
 
     doc_ids: list[str]
     spans: list[tuple[int, int]]
+    ambiguous: list[str] = field(default_factory=list)  # documents a short name fits equally
 
     def without_names(self, text: str) -> str:
         """The text without the document names (what is left is the question proper)."""
@@ -39,7 +41,9 @@ def document_mentions(
     Aliases (years, partial names) then name documents too: with ``every_alias`` every
     document an alias names (an answer comparing documents wants them all); otherwise, and
     only when no title or short name was found, the single best document (retrieval, which
-    restricts the search to it, must not guess).
+    restricts the search to it, must not guess). Last, the abbreviations officials make of a
+    title (物业条例 for 北京市物业管理条例, :mod:`.short_names`); one that fits several current
+    documents names none of them and lists them as ``ambiguous``.
     """
     lowered = text.lower()
     used = [False] * len(lowered)
@@ -57,9 +61,11 @@ def document_mentions(
             start = lowered.find(name.lower(), start + 1)
         return None
 
+    # longest first; a name two versions share names the current one
+    current = {d.doc_id: not d.superseded_by for d in documents}
     names = sorted(
         ((n, d.doc_id) for d in documents for n in {d.title, *d.short_names} if n),
-        key=lambda x: -len(x[0]),
+        key=lambda x: (-len(x[0]), not current[x[1]]),
     )
     found: dict[str, int] = {}
     spans: list[tuple[int, int]] = []
@@ -80,9 +86,21 @@ def document_mentions(
             scores[doc_id] = scores.get(doc_id, 0) + weight
             alias_spans.setdefault(doc_id, []).append(span)
     best = sorted(scores.items(), key=lambda kv: -kv[1])
-    if not best or (len(best) > 1 and best[0][1] == best[1][1]):
+    if best and (len(best) == 1 or best[0][1] != best[1][1]):
+        return Mentions([best[0][0]], alias_spans[best[0][0]])
+    if best:
         return Mentions([], [])
-    return Mentions([best[0][0]], alias_spans[best[0][0]])
+    return _abbreviated(text, documents)
+
+
+def _abbreviated(text: str, documents: Sequence[Document]) -> Mentions:
+    """Documents named by an abbreviation of their title (current versions only)."""
+    titles = {d.doc_id: d.title for d in documents if not d.superseded_by}
+    found = find_short_names(text, titles)
+    if len({doc_id for doc_id, _, _ in found}) == 1:
+        return Mentions([found[0][0]], [(start, end) for _, start, end in found])
+    unclear = [doc_id for _, ids in ambiguous_short_names(text, titles) for doc_id in ids]
+    return Mentions([], [], list(dict.fromkeys(unclear)))
 
 
 def named_documents(text: str, documents: Sequence[Document]) -> list[str]:

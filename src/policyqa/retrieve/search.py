@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..types import Clause, Document, Hit, Mode
+from ..types import Clause, Document, Hit, Mode, Part
 from .hybrid import HybridRetriever
 from .mentions import document_mentions
-from .references import resolve
+from .references import ClauseTable, resolve
 
 
 class Searcher:
     def __init__(
-        self, retriever: HybridRetriever, documents: list[Document], clauses: list[Clause]
+        self, retriever: HybridRetriever, documents: list[Document], clauses: ClauseTable
     ) -> None:
         self.retriever = retriever
         self.documents = documents
         self.clauses = clauses
+        # an older version stays searchable but ranks after the current ones
+        self._superseded = {d.doc_id for d in documents if d.superseded_by}
 
     def search(self, query: str, k: int, mode: Mode, docs: Sequence[str] | None) -> list[Hit]:
         """The best ``k`` clauses; a clause the question names by number comes first."""
@@ -28,9 +30,21 @@ class Searcher:
         if res.reference.doc_id and res.reference.chapter is not None:
             # a section the page never heads: its chapter (after its title, if known)
             near = [c for c in res.candidates if not docs or c.doc_id in docs]
-        if not named and not near:
+        if named or near:
+            hits = self._put_first(query, named, near, hits, k, mode, res.parts)
+        return self._current_first(hits, docs, res.reference.doc_id)
+
+    def _current_first(
+        self, hits: list[Hit], docs: Sequence[str] | None, named: str | None
+    ) -> list[Hit]:
+        """Hits from superseded versions after the others, unless the question asks for one."""
+        asked = set(docs or ()) | ({named} if named else set())
+        old = self._superseded - asked
+        if not old:
             return hits
-        return self._put_first(query, named, near, hits, k, mode)
+        return [h for h in hits if h.clause.doc_id not in old] + [
+            h for h in hits if h.clause.doc_id in old
+        ]
 
     def _put_first(
         self,
@@ -40,21 +54,23 @@ class Searcher:
         hits: list[Hit],
         k: int,
         mode: Mode,
+        parts: dict[str, Part],
     ) -> list[Hit]:
         """The clauses a question names by position, then those near it, each most relevant
         first, then the rest."""
         doc = (named or near)[0].doc_id
-        doc_ranking = self.retriever.search(query, len(self.clauses), mode, [doc])
+        doc_ranking = self.retriever.search(query, len(self.clauses.all), mode, [doc])
         found = {h.clause.clause_id: (i, h) for i, h in enumerate(doc_ranking)}
         unranked: tuple[int, Hit | None] = (len(doc_ranking), None)
         first = []
         for scope, exact in ((named, True), (near, False)):
             for c in sorted(scope, key=lambda c: (found.get(c.clause_id, unranked)[0], c.ordinal)):
                 h = found.get(c.clause_id, unranked)[1]
+                part = parts.get(c.clause_id)
                 if h is None:
-                    first.append(Hit(c, 1.0, exact=exact))
+                    first.append(Hit(c, 1.0, exact=exact, part=part))
                 else:
-                    first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact))
+                    first.append(Hit(c, 1.0 + h.score, h.bm25_rank, h.dense_rank, exact, part))
         ids = {h.clause.clause_id for h in first}
         return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
 

@@ -1,48 +1,52 @@
-"""Chinese numerals as documents write them: 一 … 九十九."""
+"""Chinese numerals as documents write them, both ways: 一千二百六十 <-> 1260."""
 
 from __future__ import annotations
 
-_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+_DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _TO_CN = "零一二三四五六七八九"
-CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百"
+_TO_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
 
 
 def cn_to_int(text: str) -> int | None:
-    """``二十七`` -> 27, ``十`` -> 10, ``27`` -> 27; None if it is not a numeral below 1000."""
-    text = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    """``二十七`` -> 27, ``十`` -> 10, ``一千二百六十`` -> 1260, ``二〇二六`` -> 2026, ``27`` -> 27;
+    None if it is not a numeral below 10000."""
+    text = text.strip().translate(_FULL_WIDTH)
     if text.isdigit():
         return int(text)
     if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
         return None
+    if not any(ch in _UNITS for ch in text):  # positional digits: 二〇二六
+        return int("".join(str(_DIGITS[ch]) for ch in text))
     total, current = 0, 0
     for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
+        if ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
             current = 0
         else:
             current = current * 10 + _DIGITS[ch] if current else _DIGITS[ch]
     return total + current
 
 
-def int_to_cn(n: int) -> str:
-    """27 -> ``二十七`` (1 <= n < 100)."""
-    if n < 10:
-        return _TO_CN[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _TO_CN[tens]) + "十" + (_TO_CN[ones] if ones else "")
+def int_to_cn(n: int, legal: bool = False) -> str:
+    """27 -> ``二十七``, 101 -> ``一百零一``, 1260 -> ``一千二百六十`` (legal: 壹拾壹);
+    the number itself outside 1..9999."""
+    digits, units = (_TO_CN_LEGAL, "拾佰仟") if legal else (_TO_CN, "十百千")
+    if n <= 0 or n >= 10000:
+        return str(n)
+    out: list[str] = []
+    pending_zero = False
+    for power in (3, 2, 1, 0):
+        d = n // 10**power % 10
+        if d == 0:
+            pending_zero = bool(out)
+            continue
+        if pending_zero:
+            out.append(digits[0])
+            pending_zero = False
+        unit = units[power - 1] if power else ""
+        out.append(unit if d == 1 and power == 1 and not out and not legal else digits[d] + unit)
+    return "".join(out)

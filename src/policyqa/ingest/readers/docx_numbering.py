@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ...text.numerals import int_to_cn
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -27,8 +29,6 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
@@ -49,26 +49,6 @@ _ROMAN = (
 )
 
 
-def chinese_number(n: int, legal: bool = False) -> str:
-    """Chinese counting numerals as Word writes them: 十, 十一, 二十一, 一百零一 (legal: 壹拾壹)."""
-    digits, units = (_CN_LEGAL_DIGITS, "拾佰仟") if legal else (_CN_DIGITS, "十百千")
-    if n <= 0 or n >= 10000:
-        return str(n)
-    out: list[str] = []
-    pending_zero = False
-    for power in (3, 2, 1, 0):
-        d = n // 10**power % 10
-        if d == 0:
-            pending_zero = bool(out)
-            continue
-        if pending_zero:
-            out.append(digits[0])
-            pending_zero = False
-        unit = units[power - 1] if power else ""
-        out.append(unit if d == 1 and power == 1 and not out and not legal else digits[d] + unit)
-    return "".join(out)
-
-
 def _roman(n: int) -> str:
     out = []
     for value, letters in _ROMAN:
@@ -85,11 +65,11 @@ def _letters(n: int) -> str:
 def format_number(n: int, fmt: str) -> str:
     """``n`` in the w:numFmt ``fmt``; unknown formats fall back to decimal."""
     simple: dict[str, Callable[[], str]] = {
-        "chineseCounting": lambda: chinese_number(n),
-        "chineseCountingThousand": lambda: chinese_number(n),
-        "japaneseCounting": lambda: chinese_number(n),
-        "taiwaneseCounting": lambda: chinese_number(n),
-        "chineseLegalSimplified": lambda: chinese_number(n, legal=True),
+        "chineseCounting": lambda: int_to_cn(n),
+        "chineseCountingThousand": lambda: int_to_cn(n),
+        "japaneseCounting": lambda: int_to_cn(n),
+        "taiwaneseCounting": lambda: int_to_cn(n),
+        "chineseLegalSimplified": lambda: int_to_cn(n, legal=True),
         "ideographDigital": lambda: "".join("〇一二三四五六七八九"[int(c)] for c in str(n)),
         "ideographTraditional": lambda: _TIANGAN[(n - 1) % 10],
         "ideographZodiac": lambda: _DIZHI[(n - 1) % 12],
@@ -105,7 +85,7 @@ def format_number(n: int, fmt: str) -> str:
     }
     render = simple.get(fmt)
     if render is None and "Counting" in fmt:  # LibreOffice writes taiwaneseCountingThousand
-        return chinese_number(n)
+        return int_to_cn(n)
     return render() if render else str(n)
 
 
