@@ -25,6 +25,23 @@ def test_lead_department_from_tag(engine):
     assert a.citations[0].citation in a.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "clause", "lead"),
+    [
+        # a piece of work listed in 第14条 (大力优化创新生态); 第11条's title 协同创新 shares
+        # more words with the question than 第14条's title does
+        ("两江新区打造商标品牌展示培育中心，由哪个部门牵头？", "14", "科技创新局、市场监管局"),
+        # listed in 第20条; 第6条's title (提升智慧能源体系建设) shares only 智慧
+        ("两江新区入河排污口智慧化管理由哪个部门牵头？", "20", "生态环境分局"),
+    ],
+)
+def test_lead_department_of_the_task_listing_the_work_asked(engine, question, clause, lead):
+    a = engine.ask(question)
+    assert not a.abstained and a.kind == "lead_department"
+    assert [c.clause_id for c in a.citations] == [f"liangjiang-2023:{clause}"]
+    assert a.answer.startswith(f"牵头部门：{lead}。")
+
+
 def test_lead_department_named_in_text_without_tag(engine):
     a = engine.ask("两江新区双城经济圈建设领导小组会议的议题，由哪个机构负责收集、提交审议？")
     assert not a.abstained

@@ -81,11 +81,13 @@ def lead(ctx: Context) -> list[Segment]:
     tagged = [h for h in ctx.hits[:5] if h.clause.lead_departments]
     if not tagged:
         return []
-    # a lead question names a task: the tagged clause whose title (the task's name) has most
-    # of the question's words, not the one whose other sentences share more of them (an
-    # English question's 国际/贸易 also fit the neighbouring 制度型开放 article); retrieval
-    # order among equals
-    tagged.sort(key=lambda h: -_title_overlap(ctx, h.clause))
+    # a lead question names a task by its name (the clause's title) or by a piece of work
+    # the task lists (one of its sentences): the tagged clause with most of the question's
+    # words in its title and its best sentence together. The title alone takes a generic
+    # word (争创国家) for the task; the sentences alone miss an English question whose
+    # translated words fit a neighbouring article's sentences as well. Retrieval order
+    # among equals
+    tagged.sort(key=lambda h: -_names_task(ctx, h.clause))
     main = tagged[0]
     for h in tagged[:2]:
         if h is not main:
@@ -104,11 +106,15 @@ def lead(ctx: Context) -> list[Segment]:
     return segs
 
 
-def _title_overlap(ctx: Context, c: Clause) -> float:
-    """Share of the question's words (or translated concepts), by rarity, in ``c``'s title."""
-    if not c.title:
-        return 0.0
-    return ctx.concept_overlap(c.title) if ctx.english else ctx.overlap(c.title)
+def _names_task(ctx: Context, c: Clause) -> float:
+    """Share of the question's words (or translated concepts), by rarity, in ``c``'s title,
+    plus the share in its best sentence."""
+
+    def share(text: str) -> float:
+        return ctx.concept_overlap(text) if ctx.english else ctx.overlap(text)
+
+    title = share(c.title) if c.title else 0.0
+    return title + max((share(s) for s in sentences(c.text)), default=0.0)
 
 
 def numeric(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
