@@ -75,6 +75,8 @@ def add(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     name = original.name
+    if name in (TEXT_FILE, META_FILE):  # an original called text.txt keeps its own bytes
+        name = f"original-{name}"
     shutil.copyfile(original, work / name)
     (work / TEXT_FILE).write_text(extracted.text, encoding="utf-8")
     entry = {
