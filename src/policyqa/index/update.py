@@ -25,6 +25,7 @@ from .build import build_index
 from .encoders import Encoder
 from .files import current_build
 from .load import LoadedIndex, load_index
+from .progress import OnProgress
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,21 @@ def _stage(settings: Settings, path: Path, pending: set[str]) -> AddResult:
 
 
 def add_documents(
-    settings: Settings, paths: Sequence[Path], encoder: Encoder | None = None, progress: bool = True
+    settings: Settings,
+    paths: Sequence[Path],
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    report: OnProgress | None = None,
 ) -> list[AddResult]:
     """Add each file to the corpus and the index; a file that cannot be read is reported and
-    changes nothing."""
+    changes nothing. ``report`` hears the embedding's progress (see ``build_index``)."""
     previous = _previous(settings)
     pending = set(previous.pending) if previous is not None else set()
     staged = [_stage(settings, Path(p), pending) for p in paths]
+    if previous is not None and not pending and all(r.status == "failed" for r in staged):
+        return staged  # nothing was read: corpus and index stay exactly as they were
     if previous is None or pending or any(r.status == "added" for r in staged):
-        build_index(settings, encoder, progress, previous)
+        build_index(settings, encoder, progress, previous, report=report)
     index = load_index(settings)
     return [_counted(r, index) for r in staged]
 
@@ -98,7 +105,11 @@ def _counted(result: AddResult, index: LoadedIndex) -> AddResult:
 
 
 def remove_document(
-    settings: Settings, doc_id: str, encoder: Encoder | None = None, progress: bool = True
+    settings: Settings,
+    doc_id: str,
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    report: OnProgress | None = None,
 ) -> None:
     """Take an added document out of the index, then out of the corpus."""
     documents = load_documents(settings.corpus_dir)
@@ -110,5 +121,5 @@ def remove_document(
         )
     previous = _previous(settings)
     kept = [d for d in documents if d.doc_id != doc_id]
-    build_index(settings, encoder, progress, previous, documents=kept)
+    build_index(settings, encoder, progress, previous, documents=kept, report=report)
     library.remove(settings.corpus_dir, doc_id)
