@@ -88,7 +88,13 @@ def add_documents(
     if previous is not None and not pending and all(r.status == "failed" for r in staged):
         return staged  # nothing was read: corpus and index stay exactly as they were
     if previous is None or pending or any(r.status == "added" for r in staged):
-        build_index(settings, encoder, progress, previous, report=report)
+        try:
+            build_index(settings, encoder, progress, previous, report=report)
+        except Exception:  # a text the build cannot take must not block every later build
+            for r in staged:
+                if r.status == "added":
+                    library.remove(settings.corpus_dir, r.doc_id)
+            raise
     index = load_index(settings)
     return [_counted(r, index) for r in staged]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, UnknownDocument
+from ..types import Document
 from .metadata import InferredMetadata
 from .readers import Extracted
 
@@ -56,6 +57,11 @@ def entries(corpus_dir: Path) -> list[dict[str, Any]]:
 def find_by_sha256(corpus_dir: Path, sha256: str) -> str | None:
     """The id of the library document made from a file with this content, if any."""
     return next((e["id"] for e in entries(corpus_dir) if e.get("sha256") == sha256), None)
+
+
+def is_added(document: Document) -> bool:
+    """Whether the document's text lives in the library (added, not described by hand)."""
+    return document.file.startswith(f"{LIBRARY_DIR}/")
 
 
 def new_id(sha256: str) -> str:
