@@ -20,7 +20,6 @@ from ..ingest.corpus import load_documents
 from ..ingest.metadata import infer_metadata
 from ..ingest.readers import ReadError, read_document
 from ..settings import Settings
-from ..types import ClauseKind
 from .build import build_index
 from .encoders import Encoder
 from .files import current_build
@@ -89,24 +88,30 @@ def add_documents(
         return staged  # nothing was read: corpus and index stay exactly as they were
     if previous is None or pending or any(r.status == "added" for r in staged):
         try:
-            build_index(settings, encoder, progress, previous, report=report)
+            manifest = build_index(settings, encoder, progress, previous, report=report)
         except Exception:  # a text the build cannot take must not block every later build
             for r in staged:
                 if r.status == "added":
                     library.remove(settings.corpus_dir, r.doc_id)
             raise
-    index = load_index(settings)
-    return [_counted(r, index) for r in staged]
+    else:
+        assert previous is not None
+        manifest = previous.manifest
+    titles = {d.doc_id: d.title for d in load_documents(settings.corpus_dir)}
+    return [_counted(r, manifest, titles) for r in staged]
 
 
-def _counted(result: AddResult, index: LoadedIndex) -> AddResult:
+def _counted(result: AddResult, manifest: dict[str, Any], titles: dict[str, str]) -> AddResult:
     if result.status == "failed":
         return result
-    clauses = [c for c in index.clauses if c.doc_id == result.doc_id]
-    title = next((d.title for d in index.documents if d.doc_id == result.doc_id), result.title)
-    articles = sum(1 for c in clauses if c.kind == ClauseKind.ARTICLE)
+    counts = manifest.get("by_document", {}).get(result.doc_id, {})
     return AddResult(
-        result.file, result.status, result.doc_id, title, len(clauses), articles, result.error
+        result.file,
+        result.status,
+        result.doc_id,
+        titles.get(result.doc_id, result.title),
+        int(counts.get("clauses", 0)),
+        int(counts.get("articles", 0)),
     )
 
 
