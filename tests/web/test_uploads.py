@@ -379,7 +379,13 @@ def test_an_oversized_upload_is_413_before_its_body_is_read(served: Served) -> N
     )
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(head.encode() + b"--b0undary\r\n")  # and not one byte more
-        answer = sock.recv(65536).decode("utf-8", "replace")
+        received = b""
+        while b"}" not in received.partition(b"\r\n\r\n")[2]:  # the head, then the body
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+        answer = received.decode("utf-8", "replace")
     status, _, rest = answer.partition("\r\n")
     assert " 413 " in status, answer
     assert "上限 50 MB" in json.loads(rest.split("\r\n\r\n", 1)[1])["error"]
@@ -489,6 +495,8 @@ def test_without_an_admin_token_the_page_says_uploads_are_disabled(client: httpx
 # ---------------------------------------------------------------- the page, in Chromium
 
 OATH = "山东省人民代表大会常务委员会组成人员守则(2018-03-29).txt"  # the browser's own document
+OATH_QUESTION = "常务委员会组成人员未经批准连续三次不出席常务委员会会议的，应当怎么办？"
+OATH_CITED = "第二十条"
 
 
 @pytest.mark.browser
@@ -537,8 +545,18 @@ def test_documents_page_uploads_shows_progress_and_deletes(
         assert page.locator(".doc-card").count() == before + 1
         assert "完成" in page.locator("#manage-message").inner_text()
 
-        # the token is kept for the tab: after a reload the page does not ask again
-        page.reload()
+        # the new regulation answers a question, cited article by article
+        page.goto(served.url + "/")
+        box = page.locator("#question")
+        box.fill(OATH_QUESTION)
+        box.press("Enter")
+        bubble = page.locator(".bubble.bot").first
+        bubble.locator(":scope:not(.pending)").wait_for()
+        title = bubble.locator(".clause-card").first.locator(".card-title").inner_text()
+        assert "组成人员守则" in title and OATH_CITED in title, title
+
+        # the token is kept for the tab: back on the page, it does not ask again
+        page.goto(served.url + "/documents")
         assert page.locator("#token-form").is_hidden()
         delete = card.locator(".delete-doc")
         delete.click()

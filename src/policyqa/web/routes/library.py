@@ -16,6 +16,7 @@ from ...errors import BadInput, UnknownDocument
 from ...index.update import remove_document
 from ...ingest import library
 from ...ingest.corpus import load_documents
+from ...settings import Settings
 from ..deps import AdminAccess, SettingsDep, index_idle, take_index
 from ..errors import Conflict
 from ..jobs import Jobs, start_upload
@@ -78,7 +79,11 @@ def _chunks(request: Request) -> Iterator[bytes]:
 def api_upload(request: Request, settings: SettingsDep) -> UploadJob:
     index_idle(request)  # before the body is read: a busy server wastes no upload
     content_type = request.headers.get("content-type", "")
-    folder, uploads = receive_files(content_type, _chunks(request), settings)
+    chunks = _chunks(request)
+    try:
+        folder, uploads = receive_files(content_type, chunks, settings)
+    finally:
+        chunks.close()  # here, in the worker thread: its stream is closed through the loop
     try:
         lock = take_index(request)
     except Conflict:
@@ -109,6 +114,21 @@ def api_upload_job(request: Request, job_id: Annotated[str, PathParam(max_length
 def api_remove(request: Request, settings: SettingsDep, doc_id: str) -> Removed:
     if len(doc_id) > MAX_ID_CHARS:
         raise UnknownDocument(f"没有这个文件（编号过长：{len(doc_id)} 字符）。")
+    lock = take_index(request)  # first: while an upload runs, the documents may change
+    try:
+        title = _removable(settings, doc_id)
+        encoder = request.app.state.engine.encoder
+        remove_document(settings, doc_id, encoder, progress=False)
+        engine = Engine.load(settings, encoder=encoder)
+        request.app.state.engine = engine  # one attribute store: atomic for every reader
+    finally:
+        lock.release()
+    return Removed(deleted=doc_id, title=title, documents=len(engine.documents))
+
+
+def _removable(settings: Settings, doc_id: str) -> str:
+    """The title of the added document ``doc_id``; 404 if there is none, 400 if it is
+    described by hand in documents.toml."""
     document = next((d for d in load_documents(settings.corpus_dir) if d.doc_id == doc_id), None)
     if document is None:
         raise UnknownDocument(f"没有编号为 {doc_id} 的文件。")
@@ -117,12 +137,4 @@ def api_remove(request: Request, settings: SettingsDep, doc_id: str) -> Removed:
             f"《{document.title}》由 documents.toml 登记，不能在网页上删除："
             "请在该文件中删去它的条目，再重建索引。"
         )
-    lock = take_index(request)
-    try:
-        encoder = request.app.state.engine.encoder
-        remove_document(settings, doc_id, encoder, progress=False)
-        engine = Engine.load(settings, encoder=encoder)
-        request.app.state.engine = engine  # one attribute store: atomic for every reader
-    finally:
-        lock.release()
-    return Removed(deleted=doc_id, title=document.title, documents=len(engine.documents))
+    return document.title
