@@ -3,7 +3,7 @@ and taken out again (delete), all behind the admin token; one index change at a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Annotated, Any
 
 import anyio.from_thread
@@ -49,7 +49,7 @@ _MULTIPART: dict[str, Any] = {
 }
 
 
-def _chunks(request: Request) -> Iterator[bytes]:
+def _chunks(request: Request) -> Generator[bytes, None, None]:
     """The request body as it arrives, read from this worker thread: the parsing and the
     writing to disk stay off the event loop, the body never whole in memory."""
     stream = request.stream()
