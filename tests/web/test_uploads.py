@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import tempfile
@@ -305,6 +306,40 @@ def test_a_hand_written_document_cannot_be_deleted(served: Served) -> None:
     json_error(served.client.delete(f"{UPLOAD}/no-such-document", headers=AUTH), 404)
     json_error(served.client.delete(f"{UPLOAD}/{'x' * 300}", headers=AUTH), 404)
     assert on_disk(served.settings) == before
+
+
+def _status_on_page(page: str, doc_id: str) -> str:
+    card = re.search(rf'data-doc-id="{doc_id}".*?class="doc-status">([^<]*)<', page, re.S)
+    assert card is not None, doc_id
+    return card.group(1)
+
+
+def test_a_newer_version_marks_the_older_superseded(
+    served: Served, uploaded: Uploaded, tmp_path: Path
+) -> None:
+    """The same title with a later date: the page and the API mark the older 已被《…》取代
+    until the newer one is deleted again."""
+    c = served.client
+    text = (REGULATIONS / DOG).read_text(encoding="utf-8")
+    at = text.index("\n\n", text.index("施行")) + 2
+    note = "2025年9月26日 青岛市第十七届人民代表大会常务委员会第二十五次会议修订\n\n"
+    newer = tmp_path / "青岛市养犬管理条例（修订）.txt"
+    newer.write_text(text[:at] + note + text[at:].replace("养犬人", "犬只饲养人", 3), "utf-8")
+    job = wait_job(c, c.post(UPLOAD, headers=AUTH, files=files_part(newer)).json()["url"])
+    new = job["files"][0]
+    assert new["state"] == "done" and new["title"] == "青岛市养犬管理条例", new
+    old_id = uploaded.job["files"][0]["doc_id"]
+    try:
+        listed = {d["doc_id"]: d for d in c.get("/api/documents").json()["documents"]}
+        assert listed[old_id]["status"] == "已被《青岛市养犬管理条例》取代"
+        assert listed[new["doc_id"]]["status"] == "现行"
+        page = c.get("/documents").text
+        assert _status_on_page(page, old_id) == "已被《青岛市养犬管理条例》取代"
+        assert _status_on_page(page, new["doc_id"]) == "现行"
+        assert "已被《青岛市养犬管理条例》取代" in c.get(f"/documents/{old_id}").text
+    finally:
+        assert c.delete(f"{UPLOAD}/{new['doc_id']}", headers=AUTH).status_code == 200
+    assert _status_on_page(c.get("/documents").text, old_id) == "现行"
 
 
 # ---------------------------------------------------------------- hostile files
