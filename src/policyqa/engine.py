@@ -7,12 +7,13 @@ results; nothing below calls back into the engine.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .answer.compose import compose, prepare
+from .answer.compose import Prepared, compose, prepare
 from .answer.context import CorpusView
+from .answer.plan import Retrieval
 from .answer.stats import CorpusStats
 from .answer.templates import Retrieved
 from .errors import BadInput, UnknownClause
@@ -138,6 +139,40 @@ class Engine:
             self.document(d)
         return self.searcher.search(query, k, chosen, docs)
 
+    def prepare(
+        self,
+        question: str,
+        docs: Sequence[str] | None = None,
+        k: int = 5,
+        scope: Collection[str] | None = None,
+    ) -> Prepared:
+        """The question's hits, features, kind, answerability and the retrievals it needs;
+        with ``scope`` (clause ids) only those clauses are hits."""
+        question = clean_question(question, self.settings.max_question_chars)
+        k = check_k(k, self.settings.max_k)
+        if scope is None:
+            hits = self.search(question, k=max(k, 5), docs=docs)
+        else:
+            hits = self._within(question, scope)[: max(k, 5)]
+        vector = self.retriever.query_vector(question)
+        nearest = self.index.dense.best_score(vector) if vector is not None else None
+        return prepare(question, hits, self.view, vector, nearest)
+
+    def retrieve(
+        self, retrievals: Iterable[Retrieval], scope: Collection[str] | None = None
+    ) -> dict[str, Retrieved]:
+        """Run the retrievals the answer step asked for up front (inside ``scope``)."""
+        extra = {
+            r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))
+            for r in retrievals
+        }
+        if scope is not None:
+            extra = {
+                key: Retrieved(r.query, [h for h in r.hits if h.clause.clause_id in scope])
+                for key, r in extra.items()
+            }
+        return extra
+
     def ask(
         self,
         question: str,
@@ -149,24 +184,8 @@ class Engine:
         """The cited answer; with ``scope`` (clause ids) only those clauses may answer it
         (a follow-up about the clause or section of the answer before). ``rephrase=False``
         skips the language model (the extractive answer a stream shows first)."""
-        question = clean_question(question, self.settings.max_question_chars)
-        k = check_k(k, self.settings.max_k)
-        if scope is None:
-            hits = self.search(question, k=max(k, 5), docs=docs)
-        else:
-            hits = self._within(question, scope)[: max(k, 5)]
-        vector = self.retriever.query_vector(question)
-        nearest = self.index.dense.best_score(vector) if vector is not None else None
-        prepared = prepare(question, hits, self.view, vector, nearest)
-        extra = {
-            r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))
-            for r in prepared.retrievals
-        }
-        if scope is not None:
-            extra = {
-                key: Retrieved(r.query, [h for h in r.hits if h.clause.clause_id in scope])
-                for key, r in extra.items()
-            }
+        prepared = self.prepare(question, docs, k, scope)
+        extra = self.retrieve(prepared.retrievals, scope)
         return compose(prepared, extra, self.settings if rephrase else None)
 
     def _within(self, question: str, scope: Collection[str]) -> list[Hit]:

@@ -24,6 +24,7 @@ from .build import build_index
 from .encoders import Encoder
 from .files import current_build
 from .load import LoadedIndex, load_index
+from .progress import OnProgress
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,27 @@ def _stage(settings: Settings, path: Path, pending: set[str]) -> AddResult:
 
 
 def add_documents(
-    settings: Settings, paths: Sequence[Path], encoder: Encoder | None = None, progress: bool = True
+    settings: Settings,
+    paths: Sequence[Path],
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    report: OnProgress | None = None,
 ) -> list[AddResult]:
     """Add each file to the corpus and the index; a file that cannot be read is reported and
-    changes nothing."""
+    changes nothing. ``report`` hears the embedding's progress (see ``build_index``)."""
     previous = _previous(settings)
     pending = set(previous.pending) if previous is not None else set()
     staged = [_stage(settings, Path(p), pending) for p in paths]
+    if previous is not None and not pending and all(r.status == "failed" for r in staged):
+        return staged  # nothing was read: corpus and index stay exactly as they were
     if previous is None or pending or any(r.status == "added" for r in staged):
-        manifest = build_index(settings, encoder, progress, previous)
+        try:
+            manifest = build_index(settings, encoder, progress, previous, report=report)
+        except Exception:  # a text the build cannot take must not block every later build
+            for r in staged:
+                if r.status == "added":
+                    library.remove(settings.corpus_dir, r.doc_id)
+            raise
     else:
         assert previous is not None
         manifest = previous.manifest
@@ -103,7 +116,11 @@ def _counted(result: AddResult, manifest: dict[str, Any], titles: dict[str, str]
 
 
 def remove_document(
-    settings: Settings, doc_id: str, encoder: Encoder | None = None, progress: bool = True
+    settings: Settings,
+    doc_id: str,
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    report: OnProgress | None = None,
 ) -> None:
     """Take an added document out of the index, then out of the corpus."""
     documents = load_documents(settings.corpus_dir)
@@ -115,5 +132,5 @@ def remove_document(
         )
     previous = _previous(settings)
     kept = [d for d in documents if d.doc_id != doc_id]
-    build_index(settings, encoder, progress, previous, documents=kept)
+    build_index(settings, encoder, progress, previous, documents=kept, report=report)
     library.remove(settings.corpus_dir, doc_id)
