@@ -18,6 +18,7 @@ from ..answer.compose import cite, render
 from ..answer.kinds import classify
 from ..answer.verify import Segment, verify_segments
 from ..engine import Engine
+from ..ingest.tags import lead_tag
 from ..text.normalize import clean_question, squash
 from ..text.sentences import sentences
 from ..types import Answer, AnswerKind, Clause
@@ -96,11 +97,15 @@ def _answer(
         if more is not None:
             return more
     chosen = list(reading.docs) if reading.docs else (list(docs) if docs else None)
-    answer = None
+    answer = again = None
     if reading.kind == FollowUp.CONTINUATION and reading.target and reading.own_words:
-        answer = _further(asker, reading, chosen, k)
+        answer, again = _further(asker, reading, chosen, k)
     if answer is None:
         answer = asker(reading.search_text, docs=chosen, k=k, scope=reading.scope)
+        if answer.abstained and again is not None:
+            answer = again  # nothing else in the section: the clause shown is all it says
+        if answer.abstained and reading.kind == FollowUp.CONTINUATION and reading.target:
+            answer = _in_target(engine, reading) or answer
     if reading.kind == FollowUp.COREFERENCE and reading.target:
         answer = _pointed(engine, asker, reading, answer, chosen, k)
     if reading.kind == FollowUp.ELLIPSIS and reading.scope and not _speaks_of(reading, answer):
@@ -112,16 +117,28 @@ def _answer(
     return answer
 
 
-def _further(asker: Asker, reading: Reading, docs: list[str] | None, k: int) -> Answer | None:
+def _further(
+    asker: Asker, reading: Reading, docs: list[str] | None, k: int
+) -> tuple[Answer | None, Answer | None]:
     """ "就业和收入方面还有什么目标？": the clause quoted before often says more; its answer
-    counts if it names the follow-up's words and was not shown already."""
+    counts if it names the follow-up's words and was not shown already. Second: that
+    answer when it was shown already (kept for a section that has nothing else)."""
     answer = asker(reading.search_text, docs=docs, k=k, scope=(reading.target or "",))
+    if answer.abstained or not _mentions_any(answer, reading.own_words):
+        return None, None
     main = squash(answer.answer.split("（《", 1)[0])
     shown = squash(" ".join(reading.skip))
-    fresh_text = bool(main) and main not in shown
-    if answer.abstained or not fresh_text or not _mentions_any(answer, reading.own_words):
-        return None
-    return answer
+    if not main or main in shown:
+        return None, answer
+    return answer, None
+
+
+def _in_target(engine: Engine, reading: Reading) -> Answer | None:
+    """The sentences of the clause the continuation points at that name its own words
+    (shown before or not): retrieval doubted the short follow-up, the clause did not."""
+    words = sorted((w for w in reading.own_words if len(w) > 1), key=len, reverse=True)
+    one = replace(reading, scope=(reading.target or "",))
+    return next((a for w in words[:2] if (a := _quote(engine, one, want=w))), None)
 
 
 def _speaks_of(reading: Reading, answer: Answer) -> bool:
@@ -157,13 +174,28 @@ def _pointed(
     if lead and target.lead_departments and not answer.abstained:
         cited = {c.clause_id for c in answer.citations}
         if target.clause_id not in cited:  # the scoped ranking preferred a sibling clause
-            return asker(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
+            answer = asker(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
+    if lead and target.lead_departments and answer.abstained:
+        return _lead_of(reading, target) or answer  # the clause pointed at names its lead
     own = [t for t in reading.own_words if len(t) > 1]
     if not lead and (answer.abstained or (own and not _mentions_any(answer, own))):
         # what it points at is not in the clauses cited: look in their document
         wider = asker(reading.search_text, docs=docs, k=k)
         return wider if not wider.abstained else answer
     return answer
+
+
+def _lead_of(reading: Reading, c: Clause) -> Answer | None:
+    """The lead tag of the clause a coreference points at, quoted and verified: the reading
+    chose the clause, so retrieval's doubt about the follow-up's words does not count."""
+    tag = lead_tag(c.text)
+    segments = verify_segments(
+        [Segment(c.clause_id, tag, suffix="。")] if tag else [], {c.clause_id: c}
+    )
+    if not segments:
+        return None
+    text = render(segments, {c.clause_id: c})
+    return Answer(reading.resolved, text, False, AnswerKind.LEAD, (cite(c),))
 
 
 def _mentions_any(answer: Answer, words: Sequence[str]) -> bool:

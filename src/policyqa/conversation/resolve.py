@@ -83,9 +83,25 @@ def _before(turn: Turn, engine: Engine) -> _Before:
         except UnknownClause:  # a history from before a reindex: skip what is gone
             continue
     docs = document_mentions(turn.read_as, engine.documents).doc_ids
+    if not cited:  # the answer before cited nothing (it abstained): its question's best clause
+        hits = engine.search(turn.read_as, k=1, docs=docs or None)
+        cited = [h.clause for h in hits[:1]]
+    elif len(cited) > 1:  # several clauses: the one best matching that question leads
+        lead = antecedent(turn.read_as, cited, engine)
+        cited = [lead, *(c for c in cited if c is not lead)]
     if not docs:
         docs = list(dict.fromkeys(c.doc_id for c in cited))
     return _Before(turn.read_as, turn.answer, cited, docs)
+
+
+def antecedent(question: str, cited: Sequence[Clause], engine: Engine) -> Clause:
+    """Of the clauses an answer cited, the one its question is most about: the cited clause
+    the question's search ranks first (the answer's first citation when it ranks none)."""
+    ids = {c.clause_id for c in cited}
+    for h in engine.search(question, k=20):
+        if h.clause.clause_id in ids:
+            return h.clause
+    return cited[0]
 
 
 def clause_name(c: Clause, doc: Document) -> str:
@@ -127,11 +143,15 @@ def resolve(question: str, history: Sequence[Turn], engine: Engine) -> Reading:
     named = [d for d in mentions.doc_ids if d not in before.docs]
     rest_text = mentions.without_names(question) if mentions.doc_ids else question
     rest = cues.residue(rest_text, english, engine.index.tokenizer.tokenize)
-    back = cues.points_back(question, english)
     more = cues.asks_more(question, english)
     fragment = cues.is_fragment(question, english)
     asked_years = years(question)
     own = _substantial(rest, english)
+    # "谁牵头？" names no task of its own: it can only ask about the one just answered
+    bare = not (own or named) and (
+        cues.asks_lead(question, english) or cues.asks_source(question, english)
+    )
+    back = cues.points_back(question, english) or bare
     if not (back or more or fragment) and (own or not (named or asked_years)):
         return fresh(question)  # a topic of its own, nothing pointing back
     if named and not (back and before.cited) and not (more and not own):
