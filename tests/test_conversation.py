@@ -19,6 +19,7 @@ from policyqa.errors import BadInput, NotFound
 from policyqa.types import Citation
 
 HIGHWAY = "按重庆2023—2027年行动方案，高速公路通车里程要达到多少？"
+PORT = "两江新区要把果园港建成哪种类型的国家物流枢纽？"
 
 
 def _history(engine, question: str) -> tuple[Turn, ...]:
@@ -40,6 +41,9 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         # coreference: the clause of the answer before
         ("两江新区到2027年要吸引多少国际组织和国际商协会机构？", "这件事谁负责牵头？",
          "coreference", "第32条", "自贸办"),
+        # an answer citing two clauses: the bare 谁牵头？ asks of the one the question is about
+        (PORT, "谁牵头？", "coreference", "第28条", "自贸办"),
+        # an answer that abstained: the earlier question's best clause is what 这 points at
         ("长江生态文明干部学院和长江生态环境研究院打算建在哪里？", "这是哪份文件里提的？",
          "coreference", "出自哪份文件", "重庆都市圈发展规划"),
         # change of scope: the same question of another document
@@ -69,6 +73,14 @@ def test_a_fresh_question_inherits_nothing(engine) -> None:
     assert reply.note is None and "1500亿元" in reply.body
     out = reply.to_dict()
     assert out["resolved_question"] == q and out["reading"] is None
+
+
+def test_a_lead_question_naming_its_own_task_is_fresh(engine) -> None:
+    history = _history(engine, PORT)
+    assert len(history[0].citations) > 1  # the case this guards: several clauses cited
+    reply = ask(engine, "数字经济谁牵头？", history)
+    assert reply.reading.kind == FollowUp.FRESH and reply.reading.resolved == "数字经济谁牵头？"
+    assert "第28条" not in reply.body
 
 
 def test_a_clause_without_a_lead_department_borrows_none(engine) -> None:
@@ -112,7 +124,10 @@ def test_store_round_trip_and_owners(tmp_path, engine) -> None:
     again = ConversationStore(tmp_path / "c.db")  # persisted, read by a new connection
     got = again.get("browser-a", conv["id"])
     assert got["title"] == HIGHWAY[:40] and got["turns"][0]["reply"] == reply
-    assert again.history("browser-a", conv["id"])[0].clause_ids == ["action-2023:5"]
+    # the history holds the clauses the reply cited, in order; the lead one is 第5条 (the
+    # answer stage may add a second, weaker citation: not the store's business)
+    ids = again.history("browser-a", conv["id"])[0].clause_ids
+    assert ids == [c["clause_id"] for c in reply["citations"]] and ids[0] == "action-2023:5"
     for call in (again.get, again.delete, again.summary, again.history):
         with pytest.raises(NotFound):
             call("browser-b", conv["id"])

@@ -212,6 +212,8 @@ def _coreference(
     name = clause_name(target, engine.document(target.doc_id))
     pattern = cues.ANAPHOR_EN if english else cues.ANAPHOR_ZH
     resolved = pattern.sub(name, question, count=1)
+    if resolved == question:  # "谁牵头？": no word to replace, the clause goes first
+        resolved = f"{question.rstrip('?？ ')} ({name})?" if english else f"{name}{question}"
     source = cues.asks_source(question, english)
     if source:
         resolved = f"上文所引条款（{name}）出自哪份文件？"
