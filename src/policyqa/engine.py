@@ -143,7 +143,7 @@ class Engine:
         k = check_k(k, self.settings.max_k)
         hits = self.search(question, k=max(k, 5), docs=docs)
         vector = self.retriever.query_vector(question)
-        nearest = self.index.dense.best_score(vector) if vector is not None else None
+        nearest = self.retriever.nearest(vector) if vector is not None else None
         prepared = prepare(question, hits, self.view, vector, nearest)
         extra = {
             r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))

@@ -20,7 +20,7 @@ from ..ingest.corpus import load_documents
 from ..ingest.metadata import infer_metadata
 from ..ingest.readers import ReadError, read_document
 from ..settings import Settings
-from ..types import ClauseKind
+from ..types import Clause, ClauseKind
 from .build import build_index
 from .encoders import Encoder
 from .files import current_build
@@ -55,12 +55,15 @@ def _previous(settings: Settings) -> LoadedIndex | None:
         return None  # another recipe, or damaged: rebuild everything (embeddings are cached)
 
 
-def _stage(settings: Settings, path: Path, pending: set[str]) -> AddResult:
-    """Read ``path`` into the library (nothing is written for a file that cannot be read)."""
+def _stage(
+    settings: Settings, path: Path, pending: set[str], by_sha256: dict[str, str]
+) -> AddResult:
+    """Read ``path`` into the library (nothing is written for a file that cannot be read);
+    ``by_sha256`` (the library's documents by content) learns the new one."""
     if not path.is_file():
         return AddResult(str(path), "failed", error=f"文件 {path} 不存在或不是文件")
     sha = library.file_sha256(path)
-    known = library.find_by_sha256(settings.corpus_dir, sha)
+    known = by_sha256.get(sha)
     if known is not None:
         return AddResult(str(path), "indexed" if known in pending else "unchanged", known)
     try:
@@ -69,6 +72,7 @@ def _stage(settings: Settings, path: Path, pending: set[str]) -> AddResult:
         return AddResult(str(path), "failed", error=str(err))
     meta = infer_metadata(extracted.text, path.name)
     entry = library.add(settings.corpus_dir, path, extracted, meta, sha)
+    by_sha256[sha] = entry["id"]
     return AddResult(str(path), "added", entry["id"], entry["title"])
 
 
@@ -79,18 +83,24 @@ def add_documents(
     changes nothing."""
     previous = _previous(settings)
     pending = set(previous.pending) if previous is not None else set()
-    staged = [_stage(settings, Path(p), pending) for p in paths]
+    # read the library once, not once a file (adding thousands of files stays linear)
+    entries = library.entries(settings.corpus_dir)
+    by_sha256 = {str(e["sha256"]): str(e["id"]) for e in entries if "sha256" in e}
+    staged = [_stage(settings, Path(p), pending, by_sha256) for p in paths]
     if previous is None or pending or any(r.status == "added" for r in staged):
         build_index(settings, encoder, progress, previous)
     index = load_index(settings)
-    return [_counted(r, index) for r in staged]
+    by_doc: dict[str, list[Clause]] = {}
+    for c in index.clauses:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    titles = {d.doc_id: d.title for d in index.documents}
+    return [_counted(r, by_doc.get(r.doc_id, []), titles) for r in staged]
 
 
-def _counted(result: AddResult, index: LoadedIndex) -> AddResult:
+def _counted(result: AddResult, clauses: list[Clause], titles: dict[str, str]) -> AddResult:
     if result.status == "failed":
         return result
-    clauses = [c for c in index.clauses if c.doc_id == result.doc_id]
-    title = next((d.title for d in index.documents if d.doc_id == result.doc_id), result.title)
+    title = titles.get(result.doc_id, result.title)
     articles = sum(1 for c in clauses if c.kind == ClauseKind.ARTICLE)
     return AddResult(
         result.file, result.status, result.doc_id, title, len(clauses), articles, result.error
