@@ -15,7 +15,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 # the data path, lowest first: a module may import its own stage and the ones before it
 STAGES = (
-    ("errors", "types", "settings", "threads"),
+    ("runtime", "errors", "types", "settings"),
     ("text",),
     ("ingest",),
     ("index",),

@@ -45,6 +45,7 @@ def test_search_json(index_settings: Settings) -> None:
         "bm25_rank",
         "dense_rank",
         "lead_departments",
+        "status",
     }
     assert first["clause_id"] == "liangjiang-2023:27" and first["lead_departments"] == ["自贸办"]
 

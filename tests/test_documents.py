@@ -59,6 +59,13 @@ def test_every_article_is_one_clause_citing_it(library: Engine, path: Path) -> N
         assert c.text.split(" ", 1)[1].startswith(first), c.clause_id
 
 
+def test_no_clause_is_blank_or_a_zero_width_space(library: Engine) -> None:
+    """The sample texts carry zero-width spaces on lines of their own (noise, not clauses)."""
+    blank = [c.clause_id for c in library.index.clauses if not c.text.strip("\u200b \n\u3000")]
+    assert blank == []
+    assert all("\u200b" not in c.text for c in library.index.clauses)
+
+
 def test_titles_come_from_the_texts(library: Engine) -> None:
     added = {Path(d.source).stem: d for d in library.documents if d.source}
     assert {stem: d.title for stem, d in added.items()} == TITLES
@@ -115,3 +122,27 @@ def test_a_cross_reference_is_never_a_heading_or_a_clause(library: Engine) -> No
     clauses = library.clauses_of(doc)
     assert all(not h.text.startswith(("依照", "依据")) for c in clauses for h in c.headings)
     assert [c.number for c in clauses if c.kind == ClauseKind.ARTICLE] == list(range(1, 105))
+
+
+def test_a_newer_version_supersedes_the_older(library: Engine, tmp_path: Path) -> None:
+    """The same title with a later date: the older version stays searchable, marked and
+    ranked after the current one."""
+    old = REGULATIONS / "上海市旅游条例(2020-05-14).txt"
+    text = old.read_text(encoding="utf-8")
+    note = "2025年9月26日 上海市第十六届人民代表大会常务委员会第二十五次会议修订\n\n"
+    newer = tmp_path / "上海市旅游条例(2025).txt"
+    at = text.index("\n\n", text.index("第四次修正")) + 2
+    newer.write_text(text[:at] + note + text[at:].replace("旅游者", "游客", 3), "utf-8")
+    root = tmp_path / "copy"
+    shutil.copytree(library.settings.corpus_dir, root / "corpus")
+    shutil.copytree(library.settings.index_dir, root / "index", symlinks=True)
+    settings = library.settings.with_overrides(corpus_dir=root / "corpus", index_dir=root / "index")
+    (result,) = add_documents(settings, [newer], HashEncoder(), progress=False)
+    engine = Engine.load(settings, HashEncoder())
+    before = next(d for d in engine.documents if d.source.endswith(old.name))
+    assert before.superseded_by == result.doc_id
+    assert engine.document(result.doc_id).date == "2025-09-26"
+    hits = engine.search("上海市旅游条例 旅游发展规划", k=10)
+    docs = [h.clause.doc_id for h in hits if h.clause.doc_id in (before.doc_id, result.doc_id)]
+    assert docs and docs[0] == result.doc_id
+    assert docs == sorted(docs, key=lambda d: d != result.doc_id)  # the current version first

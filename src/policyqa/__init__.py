@@ -1,8 +1,7 @@
 """PolicyQA: cited, offline question answering over Chinese policy documents."""
 
-from .threads import configure as _configure_threads
+from .runtime import configure_threads
 
-# before any submodule imports faiss or the encoder, whose OpenMP runtimes read it once
-_configure_threads()
+configure_threads()  # before any module loads the encoder's or faiss's OpenMP runtime
 
 __version__ = "0.1.0"

@@ -152,12 +152,12 @@ def _each(
 
 def cmd_search(args: argparse.Namespace) -> None:
     from .engine import Engine
+    from .web.views import search
 
     engine = Engine.load(settings_from(args))
 
     def one(q: str) -> dict[str, Any]:
-        hits = engine.search(q, k=args.k, mode=args.mode, docs=args.doc)
-        return {"query": q, "results": [h.to_dict(i) for i, h in enumerate(hits, 1)]}
+        return search(engine, q, k=args.k, mode=args.mode, docs=args.doc or ())
 
     def show(out: dict[str, Any]) -> None:
         for r in out["results"]:

@@ -21,7 +21,7 @@ from ..ingest.corpus import corpus_checksums, load_documents, load_source
 from ..settings import Settings
 from ..text.sentences import sentences
 from ..text.tokenizer import Tokenizer, build_terms
-from ..types import Chunk, Clause, Document
+from ..types import Chunk, Clause, ClauseKind, Document
 from .bm25 import BM25Index
 from .dense import DenseIndex
 from .embedding import cache_path, embed, passage_text
@@ -220,10 +220,18 @@ def build_index(
         "lexicon_entries": len(lexicon),
     }
     dropped = {p.document.doc_id: p.dropped for p in parts if p.dropped}
+    per_document = {
+        p.document.doc_id: {
+            "clauses": len(p.clauses),
+            "articles": sum(1 for c in p.clauses if c.kind == ClauseKind.ARTICLE),
+        }
+        for p in parts
+    }
     sums = corpus_checksums(settings.corpus_dir, documents)
     manifest = make_manifest(
         settings, encoder.name, encoder.dim, sums, counts, dropped, checksums(work)
     )
+    manifest["by_document"] = per_document
     manifest["dense"] = dense.describe()  # exact or IVF, chosen by size
     _write_json(work / "manifest.json", manifest)
     publish(settings.index_dir, work, final)

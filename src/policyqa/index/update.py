@@ -20,7 +20,6 @@ from ..ingest.corpus import load_documents
 from ..ingest.metadata import infer_metadata
 from ..ingest.readers import ReadError, read_document
 from ..settings import Settings
-from ..types import Clause, ClauseKind
 from .build import build_index
 from .encoders import Encoder
 from .files import current_build
@@ -88,22 +87,25 @@ def add_documents(
     by_sha256 = {str(e["sha256"]): str(e["id"]) for e in entries if "sha256" in e}
     staged = [_stage(settings, Path(p), pending, by_sha256) for p in paths]
     if previous is None or pending or any(r.status == "added" for r in staged):
-        build_index(settings, encoder, progress, previous)
-    index = load_index(settings)
-    by_doc: dict[str, list[Clause]] = {}
-    for c in index.clauses:
-        by_doc.setdefault(c.doc_id, []).append(c)
-    titles = {d.doc_id: d.title for d in index.documents}
-    return [_counted(r, by_doc.get(r.doc_id, []), titles) for r in staged]
+        manifest = build_index(settings, encoder, progress, previous)
+    else:
+        assert previous is not None
+        manifest = previous.manifest
+    titles = {d.doc_id: d.title for d in load_documents(settings.corpus_dir)}
+    return [_counted(r, manifest, titles) for r in staged]
 
 
-def _counted(result: AddResult, clauses: list[Clause], titles: dict[str, str]) -> AddResult:
+def _counted(result: AddResult, manifest: dict[str, Any], titles: dict[str, str]) -> AddResult:
     if result.status == "failed":
         return result
-    title = titles.get(result.doc_id, result.title)
-    articles = sum(1 for c in clauses if c.kind == ClauseKind.ARTICLE)
+    counts = manifest.get("by_document", {}).get(result.doc_id, {})
     return AddResult(
-        result.file, result.status, result.doc_id, title, len(clauses), articles, result.error
+        result.file,
+        result.status,
+        result.doc_id,
+        titles.get(result.doc_id, result.title),
+        int(counts.get("clauses", 0)),
+        int(counts.get("articles", 0)),
     )
 
 

@@ -27,6 +27,7 @@ METADATA_FILE = "documents.toml"
 _FIELDS = {f.name for f in fields(Document)}
 _LISTS = ("short_names", "aliases")
 _DERIVED = ("superseded_by",)  # worked out from the corpus, not described
+_RECORDED = {"id", "format", "warnings", "added_at"}  # what an add notes beside the fields
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,7 @@ def load_examples(corpus_dir: Path) -> Examples:
 
 def _document(entry: dict[str, Any], where: str) -> Document:
     """A Document from a metadata table: unknown fields refused, lists made tuples."""
-    unknown = sorted(k for k in entry if k not in _FIELDS | {"id", "format", "warnings"})
-    unknown = [k for k in unknown if k != "added_at"]
+    unknown = sorted(k for k in entry if k not in _FIELDS | _RECORDED)
     if unknown:
         raise CorpusError(f"{where}: unknown field(s) {', '.join(unknown)}")
     values = {k: v for k, v in entry.items() if k in _FIELDS and k not in _DERIVED}

@@ -61,9 +61,11 @@ def document_mentions(
             start = lowered.find(name.lower(), start + 1)
         return None
 
+    # longest first; a name two versions share names the current one
+    current = {d.doc_id: not d.superseded_by for d in documents}
     names = sorted(
         ((n, d.doc_id) for d in documents for n in {d.title, *d.short_names} if n),
-        key=lambda x: -len(x[0]),
+        key=lambda x: (-len(x[0]), not current[x[1]]),
     )
     found: dict[str, int] = {}
     spans: list[tuple[int, int]] = []

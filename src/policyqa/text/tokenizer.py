@@ -12,6 +12,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -55,10 +56,26 @@ def build_terms(documents: Iterable[Document], clauses: Iterable[Clause]) -> lis
     return sorted(t for t in terms if 2 <= len(t) <= 40 and not re.search(r"\s", t))
 
 
+@lru_cache(maxsize=1)
+def _standard() -> jieba.Tokenizer:
+    """jieba with its standard dictionary, read once per process (about a second)."""
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    return plain
+
+
+def _copy_of_standard() -> jieba.Tokenizer:
+    """A jieba tokenizer of our own, starting from the standard dictionary already read."""
+    standard = _standard()
+    fresh = jieba.Tokenizer()
+    fresh.FREQ, fresh.total, fresh.initialized = dict(standard.FREQ), standard.total, True
+    return fresh
+
+
 def _recurring_runs(texts: list[str]) -> list[str]:
     """Maximal Han-character n-grams, on jieba word boundaries, recurring often enough."""
     counts: Counter[str] = Counter()
-    plain = jieba.Tokenizer()
+    plain = _copy_of_standard()
     for text in texts:
         bounds = {b for _, s, e in plain.tokenize(text) for b in (s, e)}
         for m in _HAN_RUN.finditer(text):
@@ -82,13 +99,12 @@ class Tokenizer:
     """jieba (search mode: compounds and their parts) with the corpus's term dictionary."""
 
     def __init__(self, terms: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
-        self._lock = threading.Lock()  # jieba's lazy initialisation is not thread-safe
+        self._lock = threading.Lock()  # one jieba tokenizer: calls must not overlap
+        with self._lock:
+            self._jieba = _copy_of_standard()
         self.terms = list(terms)
         for t in self.terms:
             self._jieba.add_word(t, freq=max(2000, 200 * len(t)))
-        with self._lock:
-            self._jieba.initialize()
 
     @classmethod
     def from_file(cls, path: Path) -> Tokenizer:

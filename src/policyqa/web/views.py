@@ -23,11 +23,19 @@ def document_url(doc_id: str) -> str:
     return "/documents/" + quote(doc_id, safe="-")
 
 
-def document_summary(d: Document) -> dict[str, Any]:
+def status(engine: Engine, d: Document) -> str:
+    """现行, or 已被《…》取代 when a newer version of it is in the corpus."""
+    if not d.superseded_by:
+        return "现行"
+    return f"已被《{engine.document(d.superseded_by).title}》取代"
+
+
+def document_summary(engine: Engine, d: Document) -> dict[str, Any]:
     out = d.to_dict()
     out.pop("seed_file", None)
     out["short_name"] = d.short_name
     out["url"] = document_url(d.doc_id)
+    out["status"] = status(engine, d)
     return out
 
 
@@ -58,7 +66,10 @@ def search(
 ) -> dict[str, Any]:
     """Exactly what ``policyqa search --json`` prints for one question."""
     hits = engine.search(q, k=k, mode=mode, docs=list(docs) or None)
-    return {"query": q, "results": [h.to_dict(i) for i, h in enumerate(hits, 1)]}
+    results = [h.to_dict(i) for i, h in enumerate(hits, 1)]
+    for r, h in zip(results, hits, strict=True):
+        r["status"] = status(engine, engine.document(h.clause.doc_id))
+    return {"query": q, "results": results}
 
 
 def ask(
@@ -84,7 +95,7 @@ def clause(engine: Engine, clause_id: str) -> dict[str, Any]:
     prev, nxt = engine.neighbours(clause_id)
     d = engine.document(c.doc_id)
     out = clause_summary(engine, c)
-    out["document"] = document_summary(d)
+    out["document"] = document_summary(engine, d)
     out["prev"] = clause_summary(engine, prev) if prev else None
     out["next"] = clause_summary(engine, nxt) if nxt else None
     out["prev_id"] = prev.clause_id if prev else None
@@ -119,7 +130,7 @@ def candidates(engine: Engine, ids: Sequence[str]) -> list[dict[str, Any]]:
 def documents(engine: Engine) -> dict[str, Any]:
     docs = []
     for d in engine.documents:
-        s = document_summary(d)
+        s = document_summary(engine, d)
         s["clause_count"] = len(engine.clauses_of(d.doc_id))
         docs.append(s)
     return {"documents": docs}
@@ -127,7 +138,7 @@ def documents(engine: Engine) -> dict[str, Any]:
 
 def document(engine: Engine, doc_id: str) -> dict[str, Any]:
     d = engine.document(doc_id)
-    out = document_summary(d)
+    out = document_summary(engine, d)
     outline = [
         {
             "heading": node.heading,
