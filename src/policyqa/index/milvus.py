@@ -66,7 +66,11 @@ class MilvusBackend:
             raise ConfigError(
                 "backend milvus needs the optional extra: pip install 'policyqa[milvus]'"
             ) from None
-        self._client = MilvusClient(uri=uri)
+        self.uri = uri
+        try:
+            self._client = MilvusClient(uri=uri)
+        except Exception as err:  # a server that does not answer, a file that cannot open
+            raise ConfigError(f"Milvus at {uri!r} cannot be opened: {err}") from None
         self._index = index
         self._k1, self._b = k1, b
         self._row = {ch.chunk_id: i for i, ch in enumerate(index.chunks)}
@@ -75,6 +79,10 @@ class MilvusBackend:
         recipe = json.dumps([index.manifest.get("recipe"), k1, b], sort_keys=True)
         self.collection = "policyqa_" + hashlib.sha256(recipe.encode()).hexdigest()[:12]
         self.documents = self.collection + "_documents"
+
+    def close(self) -> None:
+        """Let go of the connection (Milvus Lite: of its file, for another process)."""
+        self._client.close()
 
     # --- searching ---------------------------------------------------------------------
 
@@ -245,6 +253,8 @@ class MilvusBackend:
             params = self._client.prepare_index_params()
             params.add_index("v", index_type="FLAT", metric_type="L2")
             self._client.create_collection(self.documents, schema=schema, index_params=params)
+        for name in (self.collection, self.documents):  # a reopened collection is released
+            self._client.load_collection(name)
 
 
 def _tokens(path: Path) -> Iterator[list[str]]:

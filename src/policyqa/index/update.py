@@ -20,6 +20,7 @@ from ..ingest.corpus import load_documents
 from ..ingest.metadata import infer_metadata
 from ..ingest.readers import ReadError, read_document
 from ..settings import Settings
+from .backend import sync_backend
 from .build import build_index
 from .encoders import Encoder
 from .files import current_build
@@ -88,6 +89,7 @@ def add_documents(
     staged = [_stage(settings, Path(p), pending, by_sha256) for p in paths]
     if previous is None or pending or any(r.status == "added" for r in staged):
         manifest = build_index(settings, encoder, progress, previous)
+        sync_backend(settings)
     else:
         assert previous is not None
         manifest = previous.manifest
@@ -123,4 +125,5 @@ def remove_document(
     previous = _previous(settings)
     kept = [d for d in documents if d.doc_id != doc_id]
     build_index(settings, encoder, progress, previous, documents=kept)
+    sync_backend(settings)
     library.remove(settings.corpus_dir, doc_id)
