@@ -91,13 +91,14 @@ class MilvusBackend:
 
     def _search(
         self, data: list[Any], field: str, k: int, docs: Collection[str] | None
-    ) -> Ranked:
-        if k <= 0 or self._size == 0 or (docs is not None and not docs):
-            return []
+    ) -> list[Ranked]:
+        """One request for every query in ``data``: each one's ranking."""
+        if k <= 0 or self._size == 0 or (docs is not None and not docs) or not data:
+            return [[] for _ in data]
         params: dict[str, Any] = {"metric_type": "IP"}
         if field == "dense" and self._size > FLAT_MAX:
             params["params"] = {"nprobe": NPROBE}
-        hits = self._client.search(
+        results = self._client.search(
             self.collection,
             data=data,
             anns_field=field,
@@ -105,16 +106,16 @@ class MilvusBackend:
             filter=self._filter(docs),
             search_params=params,
             output_fields=["key"],
-        )[0]
-        out = []
-        for h in hits:
-            row = self._row.get(h["entity"]["key"])
-            if row is not None:  # a row synced by a newer index than this engine's
-                out.append((row, float(h["distance"])))
+        )
+        out: list[Ranked] = []
+        for hits in results:
+            rows = ((self._row.get(h["entity"]["key"]), float(h["distance"])) for h in hits)
+            # a row synced by a newer index than this engine's has no row here
+            out.append([(r, d) for r, d in rows if r is not None])
         return out
 
     def dense(self, vector: Vectors, k: int, docs: Collection[str] | None = None) -> Ranked:
-        return self._search([np.asarray(vector, dtype=np.float32).tolist()], "dense", k, docs)
+        return self._search([np.asarray(vector, dtype=np.float32).tolist()], "dense", k, docs)[0]
 
     def _query(self, tokens: Sequence[str]) -> dict[int, float]:
         """A question's sparse vector: per known term, its count times its idf."""
@@ -128,13 +129,7 @@ class MilvusBackend:
         query = self._query(tokens)
         if not query:
             return []
-        return [(r, s) for r, s in self._search([query], "sparse", k, docs) if s > 0]
-
-    def _scores(self, tokens: Sequence[str], docs: Collection[str] | None) -> NDArray[np.float32]:
-        out = np.zeros(self._size, dtype=np.float32)
-        for row, score in self.sparse(tokens, self._size, docs):
-            out[row] = score
-        return out
+        return [(r, s) for r, s in self._search([query], "sparse", k, docs)[0] if s > 0]
 
     def concept_scores(
         self,
@@ -142,13 +137,22 @@ class MilvusBackend:
         tokens: Sequence[str],
         docs: Collection[str] | None = None,
     ) -> NDArray[np.float32]:
+        """As bm25s's: every alternative term and the plain tokens in one Milvus request."""
+        groups = [[t for t in terms if t in self._idf] for terms in concepts]
+        groups = [g for g in groups if g]
+        queries = [self._query([t]) for g in groups for t in g]
+        plain = self._query(tokens)
+        rankings = self._search(queries + ([plain] if plain else []), "sparse", self._size, docs)
+        scores = np.zeros((len(rankings), self._size), dtype=np.float32)
+        for i, ranking in enumerate(rankings):
+            for row, score in ranking:
+                scores[i, row] = max(score, 0.0)
         total = np.zeros(self._size, dtype=np.float32)
-        for terms in concepts:
-            known = [t for t in terms if t in self._idf]
-            if known:
-                total += np.max([self._scores([t], docs) for t in known], axis=0)
-        if any(t in self._idf for t in tokens):
-            total += self._scores(tokens, docs)
+        start = 0
+        for g in groups:  # per concept, its best alternative
+            total += scores[start : start + len(g)].max(axis=0)
+            start += len(g)
+        total += scores[start:].sum(axis=0)  # the untranslated tokens, if any
         return total
 
     def best_score(self, vector: Vectors) -> float:
