@@ -80,10 +80,6 @@ class MilvusBackend:
         self.collection = "policyqa_" + hashlib.sha256(recipe.encode()).hexdigest()[:12]
         self.documents = self.collection + "_documents"
 
-    def close(self) -> None:
-        """Let go of the connection (Milvus Lite: of its file, for another process)."""
-        self._client.close()
-
     # --- searching ---------------------------------------------------------------------
 
     def _filter(self, docs: Collection[str] | None) -> str:
@@ -158,6 +154,13 @@ class MilvusBackend:
     def best_score(self, vector: Vectors) -> float:
         rows = self.dense(vector, 1)
         return rows[0][1] if rows else 0.0
+
+    def rows_of(self, doc: str) -> int:
+        """How many chunk rows of ``doc`` Milvus holds (what ``sync`` put there)."""
+        rows = self._client.query(
+            self.collection, filter=f"doc == {json.dumps(doc)}", output_fields=["key"]
+        )
+        return len(rows)
 
     # --- keeping Milvus in step with the local index ----------------------------------
 
