@@ -252,9 +252,13 @@ def test_eval_command_writes_report_and_history(tmp_path, index_settings, monkey
     by_lang = report["retrieval"]["hybrid"]["by_lang"]
     assert {lang: g["n"] for lang, g in by_lang.items()} == {"en": 1, "zh": 3}
     assert report["answers"]["by_type"]["unanswerable"]["n"] == 1
+    fitted = report["answers"]["answerability"]
+    assert fitted["reliability"] and fitted["trade_off"] and "false_not_found" in fitted["cv"]
     page = (out / "report.html").read_text(encoding="utf-8")
     for png in ev_plots():
         assert f"src='{png}'" in page  # relative, so the folder works offline
+    assert "Answerability: predicted" not in page  # plot titles are in the PNGs, not the page
+    assert "<h2>Answerability</h2>" in page and "false not-found" in text
     assert "http://" not in page and "https://" not in page
 
     assert len(history.read_text(encoding="utf-8").splitlines()) == 1
@@ -266,9 +270,10 @@ def test_eval_command_writes_report_and_history(tmp_path, index_settings, monkey
 
 
 def ev_plots() -> list[str]:
+    from policyqa.evaluation.calibration_report import PLOTS as FITTED
     from policyqa.evaluation.html_report import PLOTS
 
-    return list(PLOTS.values())
+    return [*PLOTS.values(), *FITTED.values()]
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,13 @@ results; nothing below calls back into the engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .answer.compose import compose, prepare
+from .answer.compose import Prepared, compose, prepare
 from .answer.context import CorpusView
+from .answer.plan import Retrieval
 from .answer.stats import CorpusStats
 from .answer.templates import Retrieved
 from .errors import BadInput, UnknownClause
@@ -138,15 +139,22 @@ class Engine:
             self.document(d)
         return self.searcher.search(query, k, chosen, docs)
 
-    def ask(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Answer:
+    def prepare(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Prepared:
+        """The question's hits, features, kind, answerability and the retrievals it needs."""
         question = clean_question(question, self.settings.max_question_chars)
         k = check_k(k, self.settings.max_k)
         hits = self.search(question, k=max(k, 5), docs=docs)
         vector = self.retriever.query_vector(question)
         nearest = self.retriever.nearest(vector) if vector is not None else None
-        prepared = prepare(question, hits, self.view, vector, nearest)
-        extra = {
+        return prepare(question, hits, self.view, vector, nearest)
+
+    def retrieve(self, retrievals: Iterable[Retrieval]) -> dict[str, Retrieved]:
+        """Run the retrievals the answer step asked for up front."""
+        return {
             r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))
-            for r in prepared.retrievals
+            for r in retrievals
         }
-        return compose(prepared, extra, self.settings)
+
+    def ask(self, question: str, docs: Sequence[str] | None = None, k: int = 5) -> Answer:
+        prepared = self.prepare(question, docs, k)
+        return compose(prepared, self.retrieve(prepared.retrievals), self.settings)

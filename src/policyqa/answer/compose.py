@@ -10,14 +10,15 @@ explicit "not found" with the nearest clauses as ``related``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..index.encoders import Vectors
 from ..settings import Settings
 from ..types import Answer, AnswerKind, Citation, Clause, Hit
 from . import templates
-from .answerability import answerable
+from .answerability import answerable, probability
 from .context import Context, CorpusView, build_context
+from .evidence import features
 from .kinds import classify, cross_documents
 from .llm import rephrase
 from .parts import with_exact_citations
@@ -26,6 +27,7 @@ from .templates import Retrieved
 from .verify import Segment, verify_segments
 
 NOT_FOUND = "未在已收录的文件中找到与该问题直接相关的规定。"
+SILENT = "未见与该问题直接相关的表述。"  # a compared document that does not speak to it
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Prepared:
     kind: AnswerKind
     answerable: bool
     retrievals: tuple[Retrieval, ...]
+    evidence: Mapping[str, float]  # what answerability weighed (see .evidence)
+    probability: float  # the fitted probability that the corpus answers the question
 
 
 def prepare(
@@ -47,8 +51,10 @@ def prepare(
 ) -> Prepared:
     ctx = build_context(question, hits, view, vector, nearest)
     kind = classify(question, hits, view.documents)
-    ok = bool(hits) and answerable(ctx)
-    return Prepared(ctx, kind, ok, tuple(plan(ctx, kind)) if ok else ())
+    evidence = features(ctx, kind)
+    p = probability(evidence)
+    ok = answerable(ctx, p)
+    return Prepared(ctx, kind, ok, tuple(plan(ctx, kind)) if ok else (), evidence, p)
 
 
 def cite(c: Clause) -> Citation:
@@ -86,11 +92,38 @@ def render(segments: Sequence[Segment], clauses: Mapping[str, Clause], sep: str 
     return sep.join(parts)
 
 
-def _groups(
-    ctx: Context, kind: AnswerKind, extra: Mapping[str, Retrieved]
-) -> tuple[AnswerKind, list[list[Segment]]]:
+@dataclass(frozen=True)
+class Composed:
+    """What the templates made of a question: its kind, the groups of segments to show
+    (one per compared document in a comparison) and the compared documents found silent."""
+
+    kind: AnswerKind
+    groups: list[list[Segment]]
+    silent: list[str]
+
+
+def _cross(ctx: Context, extra: Mapping[str, Retrieved]) -> Composed:
+    """A comparison: each document's statement, headed by its short name, or its silence."""
+    names = {d.doc_id: d.short_name for d in ctx.view.documents}
+    groups: list[list[Segment]] = []
+    silent: list[str] = []
+    for doc, segs in templates.cross(ctx, cross_documents(ctx.question, ctx.view.documents), extra):
+        segs = verify_segments(segs, ctx.view.clauses)
+        if not segs:
+            silent.append(doc)
+            continue
+        first = segs[0]
+        groups.append([replace(first, prefix=f"{names[doc]}：{first.prefix}"), *segs[1:]])
+    return Composed(AnswerKind.CROSS, groups, silent)
+
+
+def _groups(ctx: Context, kind: AnswerKind, extra: Mapping[str, Retrieved]) -> Composed:
     """The kind's template, the extractive answer where it finds nothing, verified."""
     clauses = ctx.view.clauses
+    if kind == AnswerKind.CROSS:
+        composed = _cross(ctx, extra)
+        if composed.groups:
+            return composed
     groups: list[list[Segment]] = []
     if kind == AnswerKind.LEAD:
         groups = [templates.lead(ctx)]
@@ -98,8 +131,6 @@ def _groups(
         groups = [templates.numeric(ctx, extra)]
     elif kind == AnswerKind.CLAUSE:
         groups = [templates.clause_lookup(ctx)]
-    elif kind == AnswerKind.CROSS:
-        groups = templates.cross(ctx, cross_documents(ctx.question, ctx.view.documents), extra)
     if not any(groups):
         kind = AnswerKind.EXTRACTIVE if kind != AnswerKind.CROSS else kind
         groups = [templates.extractive(ctx, extra)]
@@ -107,7 +138,22 @@ def _groups(
     if not groups and kind != AnswerKind.EXTRACTIVE:  # every span failed: quote sentences
         kind = AnswerKind.EXTRACTIVE
         groups = [g for g in [verify_segments(templates.extractive(ctx, extra), clauses)] if g]
-    return kind, groups
+    return Composed(kind, groups, [])
+
+
+def _text(ctx: Context, composed: Composed) -> str:
+    """The groups rendered (a comparison one line per document, its silent ones last), and
+    for an English question a one-line English lead where the answer is a body or figure."""
+    clauses = ctx.view.clauses
+    names = {d.doc_id: d.short_name for d in ctx.view.documents}
+    lines = [render(g, clauses) for g in composed.groups]
+    lines += [f"{names[d]}：{SILENT}" for d in composed.silent]
+    text = ("\n" if composed.kind == AnswerKind.CROSS else "").join(lines)
+    if ctx.english and composed.groups and composed.kind != AnswerKind.CROSS:
+        lead = templates.english_lead(composed.kind, composed.groups[0], clauses)
+        if lead is not None and verify_segments([lead], clauses):
+            text = render([lead], clauses) + "\n" + text
+    return text
 
 
 def compose(
@@ -120,16 +166,15 @@ def compose(
     ctx = prepared.ctx
     if not prepared.answerable:
         return not_found(ctx.question, ctx.hits)
-    kind, groups = _groups(ctx, prepared.kind, extra)
-    if not groups:
+    composed = _groups(ctx, prepared.kind, extra)
+    if not composed.groups:
         return not_found(ctx.question, ctx.hits)
     clauses = ctx.view.clauses
-    groups = [with_exact_citations(g, clauses) for g in groups]
-    sep = "\n" if kind == AnswerKind.CROSS else ""
-    text = sep.join(render(g, clauses) for g in groups)
+    exact_groups = [with_exact_citations(g, clauses) for g in composed.groups]
+    composed = replace(composed, groups=exact_groups)
     cited: list[Clause] = []
     citations: list[Citation] = []
-    for g in groups:
+    for g in composed.groups:
         for s in g:
             c = clauses[s.clause_id]
             exact = Citation(c.clause_id, _citation(s, clauses), c.text)
@@ -139,9 +184,9 @@ def compose(
                 citations.append(exact)
     answer = Answer(
         ctx.question,
-        text,
+        _text(ctx, composed),
         False,
-        kind,
+        composed.kind,
         tuple(citations),
         tuple(cite(h.clause) for h in ctx.hits[:5] if h.clause not in cited)[:3],
     )

@@ -10,9 +10,7 @@ from typing import Protocol
 
 from ..index.encoders import Vectors
 from ..index.lexicon import Translation
-from ..text.chars import has_han
 from ..text.language import is_english
-from ..text.stopwords import QUESTION_WORDS
 from ..types import Clause, Document, Hit
 from .stats import CorpusStats
 
@@ -91,15 +89,6 @@ class Context:
     def _concept_weights(self) -> list[float]:
         """Per concept the weight of its commonest translation (asked once per question)."""
         return [min(self.weight(t) for t in terms) for terms in self.concepts]
-
-    def missing_topic_words(self) -> list[str]:
-        """The question's Chinese words (not question words) the corpus never uses."""
-        corpus_text = self.view.stats.text
-        return [
-            t
-            for t in self.tokens
-            if len(t) >= 2 and has_han(t) and t not in QUESTION_WORDS and t not in corpus_text
-        ]
 
 
 def build_context(

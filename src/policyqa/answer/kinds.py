@@ -32,12 +32,19 @@ _NUMERIC_EN = re.compile(
 )
 _YEAR = re.compile(r"(20\d\d)\s*年?")
 _ROUNDS = re.compile(r"(?:两轮|两个|两份|前后)[^，。？]{0,6}(行动方案|规划)")
+# a period as officials write it: 2023—2027年, 2023-2027, 23到27年
+_PERIOD = re.compile(r"(?<!\d)(?:20)?(\d\d)\s*年?\s*[—–\-~至到]\s*(?:20)?(\d\d)\s*年")
 
 
 def years(question: str) -> list[str]:
     """Target years a question names (2020–2049), in order, without period spans."""
     q = re.sub(r"20\d\d\s*[—–\-至到]\s*20\d\d", " ", question)
     return list(dict.fromkeys(m.group(1) for m in _YEAR.finditer(q)))
+
+
+def asks_figure(question: str) -> bool:
+    """The question asks for a number (多少, 比重, how many, what share)."""
+    return bool((_NUMERIC_EN if is_english(question) else _NUMERIC_ZH).search(question))
 
 
 def mentioned_documents(question: str, documents: Sequence[Document]) -> list[str]:
@@ -59,10 +66,36 @@ def classify(question: str, hits: Sequence[Hit], documents: Sequence[Document]) 
     return AnswerKind.EXTRACTIVE
 
 
+def periods(text: str) -> list[tuple[str, str]]:
+    """The periods a text names, as (first, last) two-digit years."""
+    return [(m.group(1), m.group(2)) for m in _PERIOD.finditer(text)]
+
+
+def period_documents(question: str, documents: Sequence[Document]) -> list[str]:
+    """Documents named by their period alone ("23到27年那版"): the one document of that
+    period (documents.toml ``period``), or of several the one whose generic name the
+    question also uses (23到27年那版行动方案)."""
+    out: list[str] = []
+    for span in periods(question):
+        docs = [d for d in documents if periods(d.period)[:1] == [span]]
+        if len(docs) > 1:  # several of that period: the one whose generic name is used too
+            docs = [d for d in docs if any(_generic(n) in question for n in d.short_names)]
+        if len(docs) == 1 and docs[0].doc_id not in out:
+            out.append(docs[0].doc_id)
+    return out
+
+
+def _generic(name: str) -> str:
+    """A short name without its period: 2023—2027年行动方案 -> 行动方案."""
+    return _PERIOD.sub("", re.sub(r"20\d\d\s*[—–\-至到]\s*20\d\d\s*年", "", name)) or name
+
+
 def cross_documents(question: str, documents: Sequence[Document]) -> list[str]:
-    """The documents a question compares: those it names, or for "两轮行动方案" every
-    document whose short name carries that generic name."""
+    """The documents a question compares: those it names (by name, or by a period only one
+    document has), or for "两轮行动方案" every document whose short name carries that
+    generic name."""
     named = mentioned_documents(question, documents)
+    named += [d for d in period_documents(question, documents) if d not in named]
     if len(named) >= 2:
         return named
     m = _ROUNDS.search(question)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from ..ingest.clauses import UNHEADED_NOTE
 from ..ingest.tags import lead_tag
 from ..text.chars import HAN
 from ..text.sentences import sentences
-from ..types import Clause, ClauseKind, Hit, Level, TableRow
+from ..types import AnswerKind, Clause, ClauseKind, Hit, Level, TableRow
 from .context import Context
-from .kinds import years
-from .scoring import Scored, in_doc_order, pick, score_sentences
+from .kinds import asks_figure, years
+from .scoring import Scored, in_doc_order, pick, score_sentences, silence
 from .verify import Segment
 
 # a sentence naming a responsible body without a （牵头部门：…） tag
@@ -27,6 +27,8 @@ _BODY = re.compile(
     rf"(?:全程|负责|牵头|统筹|抓好|具体|会同)|设在[{HAN}]{{1,8}}(?:办|局|委)"
 )
 _TARGET_HEADER = re.compile(r"(20\d\d)年目标")
+_TARGET_VALUE = re.compile(r"20\d\d年目标.+")
+_YEARS = re.compile(r"20\d\d\s*(?:年|[—–\-至到]\s*20\d\d)")
 _UNIT = re.compile(r"（[^（）]*）$")  # an indicator's unit after its name: （万亿元）
 _UNHEADED = f"”（{UNHEADED_NOTE}）"
 
@@ -59,7 +61,7 @@ def sentence_segments(picked: list[Scored]) -> list[Segment]:
 
 def extractive(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
     """The best one to three sentences of the top clauses."""
-    return sentence_segments(pick(score_sentences(ctx, candidates(ctx, extra)), 3, 0.6))
+    return sentence_segments(pick(score_sentences(ctx, candidates(ctx, extra)), 3))
 
 
 def lead(ctx: Context) -> list[Segment]:
@@ -79,10 +81,17 @@ def lead(ctx: Context) -> list[Segment]:
     tagged = [h for h in ctx.hits[:5] if h.clause.lead_departments]
     if not tagged:
         return []
+    # a lead question names a task by its name (the clause's title) or by a piece of work
+    # the task lists (one of its sentences): the tagged clause with most of the question's
+    # words in its title and its best sentence together. The title alone takes a generic
+    # word (争创国家) for the task; the sentences alone miss an English question whose
+    # translated words fit a neighbouring article's sentences as well. Retrieval order
+    # among equals
+    tagged.sort(key=lambda h: -_names_task(ctx, h.clause))
     main = tagged[0]
     for h in tagged[:2]:
         if h is not main:
-            # a second clause of nearly the same relevance naming other departments
+            # a second clause retrieval ranks nearly as high that names other departments
             close = h.score >= 0.97 * main.score
             if not close or set(h.clause.lead_departments) == set(main.clause.lead_departments):
                 continue
@@ -95,6 +104,17 @@ def lead(ctx: Context) -> list[Segment]:
         if c.title:
             segs.append(Segment(c.clause_id, c.title, prefix=label_task))
     return segs
+
+
+def _names_task(ctx: Context, c: Clause) -> float:
+    """Share of the question's words (or translated concepts), by rarity, in ``c``'s title,
+    plus the share in its best sentence."""
+
+    def share(text: str) -> float:
+        return ctx.concept_overlap(text) if ctx.english else ctx.overlap(text)
+
+    title = share(c.title) if c.title else 0.0
+    return title + max((share(s) for s in sentences(c.text)), default=0.0)
 
 
 def numeric(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
@@ -113,7 +133,7 @@ def numeric(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
         if segs := _row_targets(ctx, c, asked):
             return segs
     scored = score_sentences(ctx, candidates(ctx, extra), numeric=True)
-    return sentence_segments(pick(scored, 3, 0.6))
+    return sentence_segments(pick(scored, 3))
 
 
 def _row_targets(ctx: Context, c: Clause, asked: list[str]) -> list[Segment]:
@@ -183,14 +203,56 @@ def _named_heading(c: Clause) -> str:
     return next((h.text for h in reversed(c.headings) if h.level != Level.BOX), "").rstrip("。")
 
 
-def cross(ctx: Context, docs: Sequence[str], extra: Mapping[str, Retrieved]) -> list[list[Segment]]:
-    """One group of segments per named document, from that document's own retrieval."""
-    groups: list[list[Segment]] = []
+def cross(
+    ctx: Context, docs: Sequence[str], extra: Mapping[str, Retrieved]
+) -> list[tuple[str, list[Segment]]]:
+    """Per named document, side by side, its own statement from its own retrieval (a figure
+    where the question asks for one), or no segments where the document is silent."""
+    figure = asks_figure(ctx.question)
+    floor = silence()
+    out: list[tuple[str, list[Segment]]] = []
     for doc in docs:
         got = extra[f"cross:{doc}"]
-        toks = ctx.without_names(got.query)
-        scored = score_sentences(ctx, got.hits[:3], tokens=toks or None, numeric=True)
-        picked = pick(scored, 2, 0.6)
-        if picked:
-            groups.append(sentence_segments(picked))
-    return groups
+        sub = replace(ctx, question=got.query, hits=got.hits)
+        sub.tokens = ctx.without_names(got.query) or ctx.tokens
+        segs = _row_answer(sub) if figure else []
+        if not segs:
+            scored = score_sentences(sub, got.hits[:3], numeric=figure)
+            if scored and scored[0].score >= floor:
+                segs = sentence_segments(pick(scored, 2))
+        out.append((doc, segs))
+    return out
+
+
+def _row_answer(ctx: Context) -> list[Segment]:
+    """An indicator row the question names among the top clauses, with its targets."""
+    rows = [h.clause for h in ctx.hits[:3] if h.clause.row is not None]
+    named = [(_names_row(ctx, c), -i, c) for i, c in enumerate(rows)]
+    for (_, cover), _, c in sorted(named, reverse=True):
+        if cover >= 0.5 and (segs := _row_targets(ctx, c, years(ctx.question))):
+            return segs
+    return []
+
+
+_FIGURE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?:%|‰|[万亿千百]*[^\W\d_年月日]?)")
+
+
+def english_lead(
+    kind: AnswerKind, group: Sequence[Segment], clauses: Mapping[str, Clause]
+) -> Segment | None:
+    """A one-line English lead for an English question: the body that leads, or the figure
+    the answer gives where that is unambiguous (an indicator row's target for the year it
+    puts first, or the only figure of the first sentence): a verified span of its clause."""
+    first = group[0]
+    c = clauses[first.clause_id]
+    if kind == AnswerKind.LEAD and (tag := lead_tag(c.text)):
+        return Segment(c.clause_id, re.split(r"[：:]", tag, maxsplit=1)[-1], prefix="Lead: ")
+    if kind != AnswerKind.NUMERIC:
+        return None
+    if c.row is not None:
+        target = next((g for g in group[1:2] if _TARGET_VALUE.fullmatch(g.span)), None)
+        return replace(target, prefix="Target: ", suffix="") if target else None
+    figures = {m.group(0) for m in _FIGURE.finditer(_YEARS.sub(" ", first.span))}
+    if len(figures) == 1:
+        return Segment(c.clause_id, figures.pop(), prefix="Figure: ")
+    return None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PolicyQAError
+from . import calibration_report
 
 PLOTS = {
     "recall": "recall_at_k.png",
@@ -117,7 +118,11 @@ def draw_plots(report: dict[str, Any], out: Path) -> dict[str, str]:
     fig.tight_layout()
     fig.savefig(out / PLOTS["first_rank"], dpi=110)
     plt.close(fig)
-    return dict(PLOTS)
+    drawn = dict(PLOTS)
+    answers = report.get("answers") or {}
+    if answers.get("answerability"):
+        drawn.update(calibration_report.draw(plt, answers["answerability"], out))
+    return drawn
 
 
 def _num(x: Any, chars: bool = False) -> str:
@@ -207,6 +212,9 @@ def render_html(report: dict[str, Any], plots: dict[str, str]) -> str:
         f"<img src='{plots['first_rank']}' alt='histogram of first gold rank'>",
     ]
     parts += _changes_and_answers(report)
+    answerability = (report.get("answers") or {}).get("answerability")
+    if answerability and "reliability" in plots:
+        parts += calibration_report.section(answerability, plots)
     parts += _slowest_and_failures(report)
     parts.append("</body></html>")
     return "\n".join(parts)

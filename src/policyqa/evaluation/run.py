@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..answer.compose import compose
 from ..engine import Engine
 from ..errors import BadInput, PolicyQAError
 from ..types import Hit, Mode
+from .calibration_report import answerability_summary
 from .gold import TYPES, GoldItem
 from .metrics import (
     RANK_DEPTH,
@@ -180,16 +182,29 @@ def _answers(engine: Engine, items: Sequence[GoldItem], per_item: dict[str, Row]
     for it in items:
         t0 = time.perf_counter()
         try:
-            ans = engine.ask(it.question)
+            prepared = engine.prepare(it.question)
+            ans = compose(prepared, engine.retrieve(prepared.retrievals), engine.settings)
         except PolicyQAError as err:
             raise BadInput(f"item {it.id}: {err}") from None
         ms = (time.perf_counter() - t0) * 1000
         ok = answer_correct(ans.answer, ans.abstained, it.answer, it.answerable)
         arows.append(
-            {"type": it.type, "answerable": it.answerable, "abstained": ans.abstained, "ok": ok}
+            {
+                "type": it.type,
+                "answerable": it.answerable,
+                "abstained": ans.abstained,
+                "ok": ok,
+                "p": prepared.probability,
+            }
         )
         per_item[it.id]["ask_ms"] = round(ms, 1)
-        per_item[it.id]["answer"] = {"correct": ok, "abstained": ans.abstained}
+        per_item[it.id]["answer"] = {
+            "correct": ok,
+            "abstained": ans.abstained,
+            "p_answerable": round(prepared.probability, 4),
+            "kind": str(ans.kind),
+            "cited": [c.clause_id for c in ans.citations],
+        }
     ans_ok = [r for r in arows if r["answerable"]]
     unans = [r for r in arows if not r["answerable"]]
     return {
@@ -207,6 +222,9 @@ def _answers(engine: Engine, items: Sequence[GoldItem], per_item: dict[str, Row]
             for t in TYPES
             if any(r["type"] == t for r in arows)
         },
+        "answerability": answerability_summary(
+            [r["p"] for r in arows], [r["answerable"] for r in arows]
+        ),
     }
 
 

@@ -70,6 +70,17 @@ def render_text(report: dict[str, Any], delta: dict[str, dict[str, float]] | Non
         ]
         for t, g in a["by_type"].items():
             lines.append(f"  {t:<16}{g['n']:>4}  correct {_fmt(g['correct'], 0)}")
+        if s := a.get("answerability"):
+            at = s["at_threshold"]
+            lines.append(
+                f"answerability threshold {s['threshold']:.3f}: false not-found "
+                f"{at['false_not_found']:.3f}, abstention {at['abstention']:.3f}; "
+                "predicted vs observed: "
+                + ", ".join(
+                    f"{b['predicted']:.2f}/{b['observed']:.2f} (n={b['n']})"
+                    for b in s["reliability"]
+                )  # fmt: skip
+            )
     lines += ["", "slowest questions (ms: search per mode + ask)"]
     for p in report["slowest"]:
         parts = " ".join(f"{m}={v:.0f}" for m, v in p["search_ms"].items())

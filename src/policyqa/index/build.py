@@ -30,6 +30,7 @@ from .files import checksums, new_build, publish, read_jsonl, write_jsonl
 from .lexicon import LEXICON_FILE, Lexicon, build_lexicon
 from .load import LoadedIndex
 from .manifest import make_manifest
+from .progress import OnProgress
 
 log = logging.getLogger(__name__)
 TOKENS_FILE = "tokens.jsonl"  # each chunk's BM25 tokens: what a later add reuses
@@ -119,12 +120,12 @@ def _tokenizer(parts: Sequence[_Part], previous: LoadedIndex | None) -> Tokenize
 
 
 def _embed_parts(
-    parts: Sequence[_Part], encoder: Encoder, cache: Path, progress: bool
+    parts: Sequence[_Part], encoder: Encoder, cache: Path, progress: bool, report: OnProgress | None
 ) -> Vectors:
     todo = [(p, ch) for p in parts if p.vectors is None for ch in p.chunks]
     by_clause = {c.clause_id: c for p in parts if p.vectors is None for c in p.clauses}
     texts = [passage_text(p.document, by_clause[ch.clause_id], ch) for p, ch in todo]
-    fresh = iter(embed(encoder, texts, cache, progress))
+    fresh = iter(embed(encoder, texts, cache, progress, "clauses", report))
     rows = [
         p.vectors if p.vectors is not None else np.stack([next(fresh) for _ in p.chunks])
         for p in parts
@@ -135,14 +136,14 @@ def _embed_parts(
 
 def _sentence_vectors(
     chunks: Sequence[Chunk], previous: LoadedIndex | None, encoder: Encoder, cache: Path,
-    progress: bool,
+    progress: bool, report: OnProgress | None,
 ) -> tuple[list[str], Vectors]:  # fmt: skip
     """Every sentence of the chunks, sorted, with its vector (the answer step compares
     questions with single sentences: embedded once, here)."""
     texts = sorted({s for ch in chunks for s in sentences(ch.text)})
     known = previous.sentence_vectors if previous is not None else {}
     todo = [t for t in texts if t not in known]
-    fresh = dict(zip(todo, embed(encoder, todo, cache, progress, "sentences"), strict=True))
+    fresh = dict(zip(todo, embed(encoder, todo, cache, progress, "sentences", report), strict=True))
     if not texts:
         return texts, np.zeros((0, encoder.dim), dtype=np.float32)
     return texts, np.stack([known[t] if t in known else fresh[t] for t in texts])
@@ -172,10 +173,12 @@ def build_index(
     progress: bool = True,
     previous: LoadedIndex | None = None,
     documents: list[Document] | None = None,
+    report: OnProgress | None = None,
 ) -> dict[str, Any]:
     """Index ``documents`` (default: the corpus's) and swap the result in atomically.
 
-    With ``previous``, documents it holds unchanged are reused as they are.
+    With ``previous``, documents it holds unchanged are reused as they are. ``report`` hears
+    the embedding's progress: ``("clauses" | "sentences", done, total)``.
     """
     documents = load_documents(settings.corpus_dir) if documents is None else documents
     encoder = encoder or make_encoder(settings.encoder)
@@ -190,10 +193,10 @@ def build_index(
                 for ch in p.chunks
             ]
     cache = cache_path(settings.index_dir, encoder.name)
-    vectors = _embed_parts(parts, encoder, cache, progress)
+    vectors = _embed_parts(parts, encoder, cache, progress, report)
     chunks = [ch for p in parts for ch in p.chunks]
     sentence_texts, sentence_vectors = _sentence_vectors(
-        chunks if settings.sentence_vectors else [], previous, encoder, cache, progress
+        chunks if settings.sentence_vectors else [], previous, encoder, cache, progress, report
     )
     tokens = [t for p in parts for t in (p.tokens or [])]
     work, final = new_build(settings.index_dir)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..types import Chunk, Clause, Document
 from .encoders import Encoder, Vectors
-from .progress import Progress
+from .progress import OnProgress, Progress
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +48,21 @@ def _save_vectors(path: Path, vectors: dict[str, Vectors]) -> None:
 
 
 def embed(
-    encoder: Encoder, texts: list[str], cache_file: Path, progress: bool, what: str = "clauses"
+    encoder: Encoder,
+    texts: list[str],
+    cache_file: Path,
+    progress: bool,
+    what: str = "clauses",
+    report: OnProgress | None = None,
 ) -> Vectors:
-    """Embed passages, reusing vectors cached by text hash; new ones are added to the cache."""
+    """Embed passages, reusing vectors cached by text hash; new ones are added to the cache.
+
+    ``report`` hears ``(what, done, total)`` of the texts not cached (nothing if all are)."""
     cache = _load_cache(cache_file)
     keys = [hashlib.sha256((EMBED_RECIPE + t).encode()).hexdigest() for t in texts]
     todo = [i for i, k in enumerate(keys) if k not in cache or cache[k].shape != (encoder.dim,)]
     if todo:
-        bar = Progress(len(todo), f"embedding {what}", enabled=progress)
+        bar = Progress(len(todo), f"embedding {what}", progress, report=report, step=what)
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             vectors = encoder.encode_passages([texts[i] for i in batch])

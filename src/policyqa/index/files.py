@@ -11,6 +11,7 @@ Layout::
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from typing import Any
 from ..errors import IndexProblem
 
 REBUILD_HINT = "run `policyqa index` to rebuild it"
+_BUILDS = itertools.count()  # two builds of one process in the same second get two names
 
 
 def sha256(path: Path) -> str:
@@ -51,7 +53,7 @@ def new_build(index_dir: Path) -> tuple[Path, Path]:
     """A fresh work folder for a build, and the name it will have when complete."""
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{next(_BUILDS)}"
     work = builds / f".partial-{stamp}"
     work.mkdir()
     return work, builds / stamp

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 LOG_EVERY_S = 5.0
 
+OnProgress = Callable[[str, int, int], None]
+"""Told of every step of long work: ``(what, done, total)``, e.g. ``("clauses", 32, 120)``."""
+
 
 class Progress:
     """Counts done/total; on a terminal a tqdm bar, otherwise one line every few seconds
-    (``embedding clauses: 160/497 (32%), 9.7/s, about 35 s left``) and one at the end."""
+    (``embedding clauses: 160/497 (32%), 9.7/s, about 35 s left``) and one at the end.
+
+    ``report``, if given, is called with ``(what, done, total)`` at the start and after every
+    update, whether or not lines are shown (the web page's upload progress).
+    """
 
     def __init__(
         self,
@@ -20,8 +28,11 @@ class Progress:
         enabled: bool = True,
         stream: TextIO | None = None,
         every_s: float = LOG_EVERY_S,
+        report: OnProgress | None = None,
+        step: str = "",
     ) -> None:
         self.total, self.what, self.enabled = total, what, enabled and total > 0
+        self.report, self.step = report, step or what
         self.stream = stream or sys.stderr
         self.every_s = every_s
         self.done = 0
@@ -31,9 +42,13 @@ class Progress:
             from tqdm import tqdm
 
             self._bar = tqdm(total=total, desc=what, unit="text", file=self.stream)
+        if self.report is not None:
+            self.report(self.step, 0, total)
 
     def update(self, n: int) -> None:
         self.done += n
+        if self.report is not None:
+            self.report(self.step, self.done, self.total)
         if not self.enabled:
             return
         if self._bar is not None:

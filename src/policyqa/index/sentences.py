@@ -25,7 +25,9 @@ class SentenceVectors:
         if query is None or self._encoder is None:
             return [0.0] * len(texts)
         with self._lock:
-            todo = [t for t in dict.fromkeys(texts) if t not in self._known and t not in self._extra]
+            todo = [
+                t for t in dict.fromkeys(texts) if t not in self._known and t not in self._extra
+            ]
             if todo:
                 vectors = self._encoder.encode_passages(todo)
                 self._extra.update(zip(todo, vectors, strict=True))

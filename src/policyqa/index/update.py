@@ -25,6 +25,7 @@ from .build import build_index
 from .encoders import Encoder
 from .files import current_build
 from .load import LoadedIndex, load_index
+from .progress import OnProgress
 
 
 @dataclass(frozen=True)
@@ -77,18 +78,30 @@ def _stage(
 
 
 def add_documents(
-    settings: Settings, paths: Sequence[Path], encoder: Encoder | None = None, progress: bool = True
+    settings: Settings,
+    paths: Sequence[Path],
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    report: OnProgress | None = None,
 ) -> list[AddResult]:
     """Add each file to the corpus and the index; a file that cannot be read is reported and
-    changes nothing."""
+    changes nothing. ``report`` hears the embedding's progress (see ``build_index``)."""
     previous = _previous(settings)
     pending = set(previous.pending) if previous is not None else set()
     # read the library once, not once a file (adding thousands of files stays linear)
     entries = library.entries(settings.corpus_dir)
     by_sha256 = {str(e["sha256"]): str(e["id"]) for e in entries if "sha256" in e}
     staged = [_stage(settings, Path(p), pending, by_sha256) for p in paths]
+    if previous is not None and not pending and all(r.status == "failed" for r in staged):
+        return staged  # nothing was read: corpus and index stay exactly as they were
     if previous is None or pending or any(r.status == "added" for r in staged):
-        manifest = build_index(settings, encoder, progress, previous)
+        try:
+            manifest = build_index(settings, encoder, progress, previous, report=report)
+        except Exception:  # a text the build cannot take must not block every later build
+            for r in staged:
+                if r.status == "added":
+                    library.remove(settings.corpus_dir, r.doc_id)
+            raise
         sync_backend(settings)
     else:
         assert previous is not None
@@ -112,7 +125,11 @@ def _counted(result: AddResult, manifest: dict[str, Any], titles: dict[str, str]
 
 
 def remove_document(
-    settings: Settings, doc_id: str, encoder: Encoder | None = None, progress: bool = True
+    settings: Settings,
+    doc_id: str,
+    encoder: Encoder | None = None,
+    progress: bool = True,
+    report: OnProgress | None = None,
 ) -> None:
     """Take an added document out of the index, then out of the corpus."""
     documents = load_documents(settings.corpus_dir)
@@ -124,6 +141,6 @@ def remove_document(
         )
     previous = _previous(settings)
     kept = [d for d in documents if d.doc_id != doc_id]
-    build_index(settings, encoder, progress, previous, documents=kept)
+    build_index(settings, encoder, progress, previous, documents=kept, report=report)
     sync_backend(settings)
     library.remove(settings.corpus_dir, doc_id)

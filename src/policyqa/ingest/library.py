@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusError, UnknownDocument
+from ..types import Document
 from .metadata import InferredMetadata
 from .readers import Extracted
 
@@ -58,6 +59,11 @@ def find_by_sha256(corpus_dir: Path, sha256: str) -> str | None:
     return next((e["id"] for e in entries(corpus_dir) if e.get("sha256") == sha256), None)
 
 
+def is_added(document: Document) -> bool:
+    """Whether the document's text lives in the library (added, not described by hand)."""
+    return document.file.startswith(f"{LIBRARY_DIR}/")
+
+
 def new_id(sha256: str) -> str:
     return f"doc-{sha256[:10]}"
 
@@ -75,6 +81,8 @@ def add(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     name = original.name
+    if name in (TEXT_FILE, META_FILE):  # an original called text.txt keeps its own bytes
+        name = f"original-{name}"
     shutil.copyfile(original, work / name)
     (work / TEXT_FILE).write_text(extracted.text, encoding="utf-8")
     entry = {

@@ -24,13 +24,3 @@ name named call called supposed give gives set sets target targets i me my we us
 your tell please explain describe know
 """
 ENGLISH_STOPWORDS = frozenset(_ENGLISH_TEXT.split())
-
-# Chinese words (as jieba cuts questions) that ask rather than name a topic: a question
-# word missing from the corpus is no evidence that its topic is missing
-_QUESTION_TEXT = """
-这项 谁 哪几 几个 哪几个 两项 两种 叫 名字 表中 标值 目标值 年定 控制目标 多长 什么样
-哪条 哪项 列出 点名 哪些地方 内容 概括 要点 条讲 条是 又 各要 还要 那里 它 表述 说法 打算
-准备 没有 不是 是不是 不能 可以 现在 现任 多大 回顾 哪天 哪次 几条 交给 领衔 赴 他们 它们
-这个 这种 时候 一起 出来 方便 找到
-"""
-QUESTION_WORDS = frozenset(_QUESTION_TEXT.split())

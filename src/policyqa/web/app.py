@@ -21,10 +21,12 @@ from ..settings import Settings
 from .deps import read_access
 from .errors import install_handlers
 from .feedback_store import FeedbackStore, db_path
+from .jobs import Jobs
 from .middleware import Limits
 from .rendering import make_templates
-from .routes import admin, clauses, documents, feedback, health, pages, search
+from .routes import admin, clauses, documents, feedback, health, library, pages, search
 from .schemas import ReindexStatus
+from .uploads import UPLOAD_PATH, upload_limit
 
 # Engine calls (search, ask, lookup) running at once. The routes run in anyio's threadpool
 # (40 threads); letting 40 CPU-bound searches (numpy, faiss's OpenMP) contend on a 2-core
@@ -32,7 +34,9 @@ from .schemas import ReindexStatus
 # Requests beyond the slots wait in line instead; the event loop is never blocked.
 ENGINE_SLOTS = max(2, os.cpu_count() or 2)
 # every route, in the order they are matched (and listed in /openapi.json)
-ROUTERS = tuple(m.router for m in (health, search, clauses, documents, feedback, admin, pages))
+ROUTERS = tuple(
+    m.router for m in (health, search, clauses, documents, feedback, admin, library, pages)
+)
 
 
 def create_app(
@@ -40,8 +44,8 @@ def create_app(
 ) -> FastAPI:
     """The web app over ``engine`` (loaded from ``settings`` if not given: IndexProblem if bad).
 
-    ``app.state.engine`` is the one Engine every request uses; ``POST /api/admin/reindex``
-    replaces it atomically (a request keeps the engine it started with).
+    ``app.state.engine`` is the one Engine every request uses; a reindex, an upload or a
+    delete replaces it atomically (a request keeps the engine it started with).
     """
     for folder in ("templates", "static"):
         if not (settings.web_dir / folder).is_dir():
@@ -61,9 +65,10 @@ def create_app(
     app.state.templates = make_templates(settings.web_dir)
     app.state.internal_errors = 0  # how often the catch-all handler ran (tests expect 0)
     app.state.reindex = ReindexStatus(state="idle")
-    app.state.reindex_lock = threading.Lock()
+    app.state.index_lock = threading.Lock()  # one reindex, upload or delete at a time
+    app.state.jobs = Jobs()
     app.state.slots = threading.BoundedSemaphore(ENGINE_SLOTS)
-    app.add_middleware(Limits)
+    app.add_middleware(Limits, streamed={UPLOAD_PATH: upload_limit(settings)})
     app.mount("/static", StaticFiles(directory=str(settings.web_dir / "static")), name="static")
     install_handlers(app)
     for router in ROUTERS:

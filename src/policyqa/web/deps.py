@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from ..engine import Engine
 from ..errors import PolicyQAError
 from ..settings import Settings
-from .errors import Forbidden, Unauthorized
+from .errors import Conflict, Forbidden, Unauthorized
 from .feedback_store import FeedbackStore
 
 log = logging.getLogger("policyqa.web")
@@ -74,6 +74,25 @@ def admin_access(request: Request, settings: SettingsDep) -> None:
 
 
 AdminAccess = Depends(admin_access)
+
+
+BUSY = "索引正在更新（重建、添加或删除文件），请稍后再试。"
+
+
+def index_idle(request: Request) -> None:
+    """409 if an index change (reindex, upload, delete) is running now."""
+    lock: threading.Lock = request.app.state.index_lock
+    if lock.locked():
+        raise Conflict(BUSY)
+
+
+def take_index(request: Request) -> threading.Lock:
+    """The lock every index change holds, taken without waiting (409 if another change runs);
+    the caller releases it."""
+    lock: threading.Lock = request.app.state.index_lock
+    if not lock.acquire(blocking=False):
+        raise Conflict(BUSY)
+    return lock
 
 
 def in_slot(request: Request, run: Callable[[], T]) -> T:

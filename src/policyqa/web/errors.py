@@ -24,6 +24,7 @@ _TITLES = {
     404: "未找到",
     405: "不支持的请求方式",
     413: "请求过大",
+    415: "不支持的内容类型",
     414: "请求地址过长",
 }
 
@@ -38,6 +39,14 @@ class Forbidden(PolicyQAError):
 
 class Conflict(PolicyQAError):
     status = 409
+
+
+class TooLarge(PolicyQAError):
+    status = 413
+
+
+class Unsupported(PolicyQAError):
+    status = 415
 
 
 def wants_json(request: Request) -> bool:

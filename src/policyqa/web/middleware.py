@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,11 +16,22 @@ CSP = (
 
 
 class Limits:
-    """ASGI middleware: bounded request bodies (413) and security headers on every response."""
+    """ASGI middleware: bounded request bodies (413) and security headers on every response.
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+    ``streamed`` maps a POST path to its own byte limit (the upload): its body is not read
+    here but passed through for the route to stream to disk, and a Content-Length above the
+    limit is refused before any of it is read.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int = MAX_BODY_BYTES,
+        streamed: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.streamed = dict(streamed or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -26,10 +39,12 @@ class Limits:
             return
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await _too_large(send, self.max_body)
+        stream = scope.get("method") == "POST" and scope.get("path") in self.streamed
+        limit = self.streamed[scope["path"]] if stream else self.max_body
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
             return
-        if scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
+        if not stream and scope.get("method") in ("POST", "PUT", "PATCH", "DELETE"):
             # read the (bounded) body first: a chunked body without content-length is
             # counted here, and the app never sees more than max_body bytes
             chunks: list[bytes] = []
@@ -71,7 +86,8 @@ class Limits:
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = JSONResponse({"error": f"请求体过大：上限 {limit // 1024} KB。"}, status_code=413)
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+    body = JSONResponse({"error": f"请求体过大：上限 {size}。"}, status_code=413)
     await send(
         {"type": "http.response.start", "status": 413, "headers": body.raw_headers},
     )

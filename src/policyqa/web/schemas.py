@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr
 
@@ -54,14 +54,51 @@ class ReindexStatus(BaseModel):
     clauses: int | None = None
 
 
+class UploadedFile(BaseModel):
+    """One file of an upload job: queued, reading, embedding (``step`` done/total), then done
+    (the document it became) or failed (``error``, one line)."""
+
+    name: str
+    size: int
+    state: Literal["queued", "reading", "embedding", "done", "failed"] = "queued"
+    step: Literal["clauses", "sentences"] | None = None
+    done: int = 0
+    total: int = 0
+    result: Literal["added", "unchanged", "indexed"] | None = None
+    doc_id: str | None = None
+    title: str | None = None
+    clauses: int | None = None
+    articles: int | None = None
+    url: str | None = None
+    error: str | None = None
+
+
+class UploadJob(BaseModel):
+    """``POST /api/admin/documents`` and its status route: the files of one upload."""
+
+    id: str
+    state: Literal["running", "done"]
+    url: str
+    started_at: float
+    finished_at: float | None = None
+    files: list[UploadedFile]
+
+
+class Removed(BaseModel):
+    deleted: str
+    title: str
+    documents: int
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {
         400: "输入无效（问题为空、过长、含控制字符，或 k / 模式越界）",
         401: "需要令牌（Authorization: Bearer … 或 X-PolicyQA-Token）",
         403: "管理功能未启用（未配置 POLICYQA_ADMIN_TOKEN）",
         404: "未找到（条款、文件或反馈）",
-        409: "索引重建已在进行",
+        409: "索引正在更新（重建、添加或删除文件）",
         413: "请求体过大",
+        415: "上传须为 multipart/form-data",
         422: "参数类型或格式无效",
     }
     return {c: {"model": Error, "description": text[c]} for c in codes}

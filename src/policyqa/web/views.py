@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from ..engine import Engine, check_k
 from ..errors import UnknownClause
+from ..ingest.library import is_added
 from ..types import Clause, Document
 
 
@@ -35,6 +36,7 @@ def document_summary(engine: Engine, d: Document) -> dict[str, Any]:
     out.pop("seed_file", None)
     out["short_name"] = d.short_name
     out["url"] = document_url(d.doc_id)
+    out["added"] = is_added(d)  # taken in by upload or policyqa add: it may be deleted
     out["status"] = status(engine, d)
     return out
 

@@ -1,4 +1,5 @@
-"""``/api/admin/reindex``: rebuild the index in the background and swap it in atomically."""
+"""``/api/admin/reindex``: rebuild the index in the background and swap it in atomically
+(409 while it, an upload or a delete runs: they share ``app.state.index_lock``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from fastapi import APIRouter, FastAPI, Request
 
 from ...engine import Engine
 from ...index.build import build_index
-from ..deps import AdminAccess
-from ..errors import Conflict
+from ..deps import AdminAccess, take_index
 from ..schemas import ADMIN_ERRORS, ReindexStatus, errors
 
 log = logging.getLogger("policyqa.web")
@@ -20,7 +20,7 @@ router = APIRouter(tags=["admin"])
 
 @router.post(
     "/api/admin/reindex",
-    summary="重建索引并原子替换（需管理令牌；进行中再次请求返回 409）",
+    summary="重建索引并原子替换（需管理令牌；索引正在更新时返回 409）",
     dependencies=[AdminAccess],
     status_code=202,
     response_model=ReindexStatus,
@@ -28,9 +28,7 @@ router = APIRouter(tags=["admin"])
 )
 def api_reindex(request: Request) -> ReindexStatus:
     app = request.app
-    lock: threading.Lock = app.state.reindex_lock
-    if not lock.acquire(blocking=False):
-        raise Conflict("索引重建已在进行，请稍后再试。")
+    lock = take_index(request)
     app.state.reindex = ReindexStatus(state="running", started_at=time.time())
     try:
         threading.Thread(target=_rebuild, args=(app,), name="policyqa-reindex", daemon=True).start()
@@ -74,4 +72,4 @@ def _rebuild(app: FastAPI) -> None:
             state="failed", started_at=started, finished_at=time.time(), error=str(err)
         )
     finally:
-        app.state.reindex_lock.release()
+        app.state.index_lock.release()

@@ -9,9 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...errors import PolicyQAError, UnknownClause
+from ...ingest.readers import SUPPORTED_SUFFIXES
+from ...settings import Settings
 from .. import views
-from ..deps import EngineDep
+from ..deps import EngineDep, SettingsDep
 from ..rendering import page
+from ..uploads import MAX_FILES
 from .clauses import checked_id
 
 router = APIRouter(include_in_schema=False)
@@ -51,13 +54,31 @@ def lookup_page(request: Request, engine: EngineDep, ref: str = "") -> Response:
 
 
 @router.get("/documents", response_class=HTMLResponse)
-def documents_page(request: Request, engine: EngineDep) -> Response:
-    return page(request, "documents.html", listing=views.documents(engine)["documents"])
+def documents_page(request: Request, engine: EngineDep, settings: SettingsDep) -> Response:
+    return page(
+        request,
+        "documents.html",
+        listing=views.documents(engine)["documents"],
+        manage=_manage(settings),
+    )
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
-def document_page(request: Request, engine: EngineDep, doc_id: str) -> Response:
-    return page(request, "document.html", doc=views.document(engine, doc_id))
+def document_page(
+    request: Request, engine: EngineDep, settings: SettingsDep, doc_id: str
+) -> Response:
+    doc = views.document(engine, doc_id)
+    return page(request, "document.html", doc=doc, manage=_manage(settings))
+
+
+def _manage(settings: Settings) -> dict[str, Any]:
+    """What the documents pages' upload and delete controls need to know."""
+    return {
+        "enabled": bool(settings.admin_token),
+        "max_mb": settings.max_document_mb,
+        "max_files": MAX_FILES,
+        "accept": ",".join(SUPPORTED_SUFFIXES),
+    }
 
 
 @router.get("/docs", response_class=HTMLResponse)

@@ -1,0 +1,79 @@
+"""What a question asks for, when it says so in its own words: a quantity in a unit
+(多少公里, how many kilometres) or a year (哪一年, which year). The answer step measures
+whether the clauses at hand hold one; a question about a known project that asks for a
+figure no text gives (its speed, its price) is told from one the corpus answers this way.
+
+These patterns are Chinese and English grammar (how a question asks for a unit or a
+year), not words of any document; the answerability model learns how much they weigh.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..index.lexicon import Translation
+
+# the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one
+_UNIT_ZH = re.compile(r"(?:多少|几)\s*([\u4e00-\u9fff%A-Za-z]{1,3})")
+_UNIT_EN = re.compile(
+    r"\bhow\s+many\s+([a-z-]+)|\bin\s+((?:square\s+)?[a-z]+)\s*\??$", re.IGNORECASE
+)
+# words after 多少/几 that are not a unit: the question goes on (多少是…, 几个方面 is a unit)
+_NOT_UNIT = frozenset("是的了呢吗啊要在和与及或为")
+# money is asked as 钱 and written as 元
+_SAME_UNIT = {"钱": "元", "块": "元"}
+_YEAR_ZH = re.compile(r"哪一年|哪年|何年|何时|什么时候|哪个年份")
+_YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
+# a figure, its magnitude and a measure word before the unit (100家企业, 3.2万列)
+_NUMBER = (
+    r"(?:[0-9０-９]+(?:[.．][0-9]+)?|[一二两三四五六七八九十百千]+)\s*[万亿千百]?[\u4e00-\u9fff]?"
+)
+_YEAR = re.compile(r"20\d\d\s*年")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The kinds of figure a question asks for (empty units and False: none said)."""
+
+    units: tuple[str, ...] = ()  # alternative spellings of the unit asked for
+    year: bool = False
+
+    @property
+    def figure(self) -> bool:
+        return bool(self.units) or self.year
+
+    def held_by(self, text: str) -> bool:
+        """Whether ``text`` gives a figure of the kind asked (any unit, or a year)."""
+        if self.year and _YEAR.search(text):
+            return True
+        return any(re.search(_NUMBER + re.escape(u), text) for u in self.units)
+
+
+def asked(question: str, english: bool, translate: Callable[[str], Translation]) -> Asked:
+    """What figure the question asks for, if it says."""
+    if english:
+        return Asked(_english_units(question, translate), bool(_YEAR_EN.search(question)))
+    units: list[str] = []
+    for m in _UNIT_ZH.finditer(question):
+        word = m.group(1)
+        while word and word[-1] in _NOT_UNIT:
+            word = word[:-1]
+        if word and word[0] not in _NOT_UNIT:
+            # the unit is the word's start: 多少公里的 -> 公里, 多少个一年 -> 个
+            units += [_SAME_UNIT.get(word[:n], word[:n]) for n in (2, 1) if n <= len(word)]
+    return Asked(tuple(dict.fromkeys(units)), bool(_YEAR_ZH.search(question)))
+
+
+def _english_units(question: str, translate: Callable[[str], Translation]) -> tuple[str, ...]:
+    words = [w for m in _UNIT_EN.finditer(question) for w in m.groups() if w]
+    terms: list[str] = []
+    for w in words:
+        for _, alternatives in translate(w).concepts:
+            terms += alternatives
+    return tuple(dict.fromkeys(terms))
+
+
+def any_holds(a: Asked, texts: Sequence[str]) -> bool:
+    return any(a.held_by(t) for t in texts)

@@ -1,0 +1,145 @@
+"""The fitted answer models: they load, they were fitted only on the fitting sets, their
+recorded cross-validated numbers are reproduced from the measured rows, and the rows are
+what the engine measures today."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from support import REPO
+
+from policyqa.answer import answerability, scoring
+from policyqa.answer.asked import asked
+from policyqa.answer.calibration import Logistic, fit, load_model
+from policyqa.answer.evidence import FEATURES
+from policyqa.evaluation import calibrate, fitting
+from policyqa.evaluation.gold import load_gold
+
+ROWS = REPO / "eval" / "calibration"
+REPORTING_SETS = {"heldout", "sample", "fresh-heldout"}
+
+
+@pytest.fixture(scope="module")
+def answer_rows() -> list[calibrate.Row]:
+    return calibrate.read_rows(ROWS / "answerability-rows.jsonl")
+
+
+@pytest.fixture(scope="module")
+def sentence_rows() -> list[calibrate.Row]:
+    return calibrate.read_rows(ROWS / "sentences-rows.jsonl")
+
+
+@pytest.mark.parametrize("name", ["answerability", "sentences"])
+def test_model_loads_with_its_record(name: str) -> None:
+    m = load_model(name)
+    assert m.features and len(m.features) == len(m.weights) == len(m.mean) == len(m.scale)
+    made = m.meta["made"]
+    assert made["by"] == "python -m policyqa.evaluation.calibrate"
+    assert set(made["sets"]) == set(calibrate.FIT_SETS)
+    assert not set(made["sets"]) & REPORTING_SETS  # never fitted on a reporting set
+    assert m.meta["cv"]["auc"] > 0.8
+
+
+def test_models_use_the_features_the_code_measures() -> None:
+    m = answerability.model()
+    assert set(m.features) <= set(FEATURES)  # the ones backward elimination kept
+    path = m.meta["elimination"]  # how backward elimination got there, log-loss falling
+    assert {step["dropped"] for step in path[1:]} == set(FEATURES) - set(m.features)
+    assert all(a["log_loss"] > b["log_loss"] for a, b in zip(path[:-1], path[1:], strict=True))
+    assert load_model(scoring.MODEL).features == scoring.SENTENCE_FEATURES
+    assert 0.0 < m.threshold < 1.0
+
+
+def test_answerability_cv_numbers_are_reproduced(answer_rows: list[calibrate.Row]) -> None:
+    m = answerability.model()
+    recorded = m.meta
+    assert len(answer_rows) == recorded["made"]["rows"]
+    again = calibrate.answerability_record(answer_rows, m.features)
+    assert again["l2"] == recorded["l2"]
+    assert again["threshold"] == pytest.approx(m.threshold, abs=1e-9)  # stored on the model
+    for key in ("auc", "log_loss", "false_not_found", "abstention"):
+        assert again["cv"][key] == pytest.approx(recorded["cv"][key], abs=1e-4), key
+    # the held-out folds meet the target the threshold was chosen for
+    assert again["cv"]["false_not_found"] <= calibrate.TARGET_FALSE_NOT_FOUND
+
+
+def test_sentence_cv_numbers_are_reproduced(sentence_rows: list[calibrate.Row]) -> None:
+    recorded = load_model(scoring.MODEL).meta
+    again = calibrate.sentence_record(sentence_rows)
+    assert (again["l2"], again["floor"]) == (recorded["l2"], recorded["floor"])
+    assert again["silence"] == pytest.approx(recorded["silence"], abs=1e-4)
+    for key in ("auc", "log_loss"):
+        assert again["cv"][key] == pytest.approx(recorded["cv"][key], abs=1e-4), key
+
+
+def test_refit_on_every_row_gives_the_shipped_weights(answer_rows: list[calibrate.Row]) -> None:
+    m = answerability.model()
+    x, y = calibrate.matrix(answer_rows, m.features)
+    again = fit(x, y, m.features, m.meta["l2"])
+    assert np.allclose(again.weights, m.weights, atol=1e-6)
+    assert again.bias == pytest.approx(m.bias, abs=1e-6)
+
+
+def test_measured_rows_are_what_the_engine_measures(engine, answer_rows) -> None:
+    """The rows were measured on this corpus and code: a change to either means refitting."""
+    items = {it.id: it for it in load_gold([REPO / "eval" / "gold" / "dev.jsonl"])}
+    checked = 0
+    for row in answer_rows:
+        if row.group in items and checked < 25:
+            ev = engine.prepare(items[row.group].question).evidence
+            assert ev == pytest.approx({f: row.x[f] for f in FEATURES}, abs=1e-4), row.group
+            checked += 1
+    assert checked == 25
+
+
+def test_logistic_fit_separates_and_round_trips() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - 0.5 * x[:, 1] + 0.3 * rng.normal(size=400) > 0).astype(float)
+    m = fit(x, y, ["a", "b"], l2=0.1)
+    assert m.weights[0] > 0 > m.weights[1]
+    p = m.probabilities(x)
+    assert fitting.auc(p, y) > 0.95
+    assert p[0] == pytest.approx(m.probability({"a": x[0, 0], "b": x[0, 1]}))
+    again = Logistic.from_dict(json.loads(json.dumps(m.to_dict())))
+    assert again == m
+
+
+def test_folds_keep_a_question_together_and_strata_balanced() -> None:
+    groups = [f"q{i // 3}" for i in range(60)]  # 20 questions, 3 rows each
+    strata = [int(i // 3 < 5) for i in range(60)]  # 5 questions of the rare label
+    fs = fitting.folds(groups, strata, 5, np.random.default_rng(1))
+    assert sorted(np.concatenate(fs).tolist()) == list(range(60))
+    for f in fs:
+        assert {groups[i] for i in f}.isdisjoint({groups[i] for g in fs if g is not f for i in g})
+        assert sum(strata[i] for i in f) == 3  # one rare question per fold
+
+
+def test_threshold_meets_its_target_on_the_rows_it_was_chosen_on() -> None:
+    y = np.array([1.0] * 97 + [0.0] * 3)
+    p = np.concatenate([np.linspace(0.3, 1.0, 97), [0.1, 0.2, 0.35]])[None, :]
+    t = fitting.choose_threshold(p, y, 0.03)
+    assert (p[0][y == 1] < t).mean() <= 0.03
+
+
+@pytest.mark.parametrize(
+    ("question", "units", "year"),
+    [
+        ("成渝中线高铁的设计时速是多少公里？", ("公里", "公"), False),
+        ("铁海联运一个标准箱的运价是多少钱？", ("元",), False),
+        ("中欧班列要求累计开行超过多少列？", ("列",), False),
+        ("到2030年重庆研发经费投入强度目标是多少？", (), False),
+        ("重庆新机场哪一年建成？", (), True),
+    ],
+)
+def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: bool) -> None:
+    a = asked(question, False, lambda q: None)  # type: ignore[arg-type,return-value]
+    assert (a.units, a.year) == (units, year)
+
+
+def test_a_figure_in_the_unit_asked_is_found() -> None:
+    a = asked("中欧班列要求累计开行超过多少列？", False, lambda q: None)  # type: ignore[arg-type,return-value]
+    assert a.held_by("累计开行超过3.2万列")
+    assert not a.held_by("推动中欧班列高质量发展")
