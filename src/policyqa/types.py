@@ -26,6 +26,13 @@ class Mode(StrEnum):
             raise BadInput(f"检索模式 {value!r} 无效：可选 {names}。") from None
 
 
+class Backend(StrEnum):
+    """Where the chunks' vectors and BM25 weights are searched."""
+
+    INPROCESS = "inprocess"  # faiss + bm25s in this process (the default)
+    MILVUS = "milvus"  # a Milvus server, or Milvus Lite's file (extra policyqa[milvus])
+
+
 class ClauseKind(StrEnum):
     """What a clause is in its document."""
 

@@ -36,6 +36,11 @@ class BM25Index:
     def vocabulary(self) -> frozenset[str]:
         return frozenset(self._model.vocab_dict)
 
+    def document_frequencies(self) -> dict[str, int]:
+        """Per term, how many rows hold it (the column lengths of bm25s's score matrix)."""
+        df = np.diff(np.asarray(self._model.scores["indptr"]))
+        return {t: int(df[i]) for t, i in self._model.vocab_dict.items() if i < len(df)}
+
     def concept_scores(self, concepts: list[tuple[str, ...]], tokens: list[str]) -> np.ndarray:
         """Each row's score: per concept the best of its alternative terms, plus ``tokens``.
 
@@ -53,13 +58,16 @@ class BM25Index:
             total += self._model.get_scores(known)
         return total
 
-    def search(self, tokens: list[str], k: int) -> list[tuple[int, float]]:
-        """Row ids and scores of the best ``k`` rows with a positive score."""
+    def search(
+        self, tokens: list[str], k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """Row ids and scores of the best ``k`` rows with a positive score (only rows whose
+        ``mask`` is non-zero, if given)."""
         known = [t for t in tokens if t in self._model.vocab_dict]
         if not known or self.size == 0:
             return []
         docs, scores = self._model.retrieve(
-            [known], k=min(k, self.size), show_progress=False, n_threads=1
+            [known], k=min(k, self.size), show_progress=False, n_threads=1, weight_mask=mask
         )
         return [
             (int(d), float(s))

@@ -46,6 +46,7 @@ class _Part:
     dropped: int = 0
     tokens: list[list[str]] | None = None  # known when reused from the previous index
     vectors: Vectors | None = None
+    rows: list[int] | None = None  # its rows in the previous index, when reused
 
 
 def bm25_text(document: Document, clause: Clause, chunk: Chunk) -> str:
@@ -87,6 +88,7 @@ class _Previous:
             dropped,
             [self.tokens[i] for i in rows],
             self.vectors[rows] if rows else None,
+            rows,
         )
 
 
@@ -147,6 +149,24 @@ def _sentence_vectors(
     return texts, np.stack([known[t] if t in known else fresh[t] for t in texts])
 
 
+def _dense_index(
+    parts: Sequence[_Part], previous: LoadedIndex | None, vectors: Vectors
+) -> DenseIndex:
+    """The previous vector index with the new rows added, when the build kept every previous
+    row in place and only appended (``policyqa add``: nothing is retrained or rebuilt);
+    otherwise one built for the new size (exact or IVF)."""
+    if previous is not None and previous.dense.size:
+        kept = [r for p in parts if p.rows is not None for r in p.rows]
+        first_fresh = next((i for i, p in enumerate(parts) if p.rows is None), len(parts))
+        appended = all(p.rows is None for p in parts[first_fresh:])
+        same_kind = DenseIndex.kind_for(len(vectors)) == previous.dense.kind
+        if appended and kept == list(range(previous.dense.size)) and same_kind:
+            dense = DenseIndex.load(previous.path / "dense.faiss")
+            dense.add(vectors[len(kept) :])
+            return dense
+    return DenseIndex.build(vectors)
+
+
 def build_index(
     settings: Settings,
     encoder: Encoder | None = None,
@@ -176,7 +196,7 @@ def build_index(
     vectors = _embed_parts(parts, encoder, cache, progress, report)
     chunks = [ch for p in parts for ch in p.chunks]
     sentence_texts, sentence_vectors = _sentence_vectors(
-        chunks, previous, encoder, cache, progress, report
+        chunks if settings.sentence_vectors else [], previous, encoder, cache, progress, report
     )
     tokens = [t for p in parts for t in (p.tokens or [])]
     work, final = new_build(settings.index_dir)
@@ -188,7 +208,8 @@ def build_index(
     tokenizer.save_terms(work / "terms.txt")
     write_jsonl(work / "sentences.jsonl", ({"text": t} for t in sentence_texts))
     np.save(work / "sentences.npy", sentence_vectors)
-    DenseIndex.build(vectors).save(work / "dense.faiss")
+    dense = _dense_index(parts, previous, vectors)
+    dense.save(work / "dense.faiss")
     BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b).save(work / "bm25")
     vocabulary = {t for row in tokens for t in row}
     lexicon = Lexicon(build_lexicon(vocabulary), vocabulary)
@@ -214,6 +235,7 @@ def build_index(
         settings, encoder.name, encoder.dim, sums, counts, dropped, checksums(work)
     )
     manifest["by_document"] = per_document
+    manifest["dense"] = dense.describe()  # exact or IVF, chosen by size
     _write_json(work / "manifest.json", manifest)
     publish(settings.index_dir, work, final)
     return manifest

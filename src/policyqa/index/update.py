@@ -20,6 +20,7 @@ from ..ingest.corpus import load_documents
 from ..ingest.metadata import infer_metadata
 from ..ingest.readers import ReadError, read_document
 from ..settings import Settings
+from .backend import sync_backend
 from .build import build_index
 from .encoders import Encoder
 from .files import current_build
@@ -55,12 +56,15 @@ def _previous(settings: Settings) -> LoadedIndex | None:
         return None  # another recipe, or damaged: rebuild everything (embeddings are cached)
 
 
-def _stage(settings: Settings, path: Path, pending: set[str]) -> AddResult:
-    """Read ``path`` into the library (nothing is written for a file that cannot be read)."""
+def _stage(
+    settings: Settings, path: Path, pending: set[str], by_sha256: dict[str, str]
+) -> AddResult:
+    """Read ``path`` into the library (nothing is written for a file that cannot be read);
+    ``by_sha256`` (the library's documents by content) learns the new one."""
     if not path.is_file():
         return AddResult(str(path), "failed", error=f"文件 {path} 不存在或不是文件")
     sha = library.file_sha256(path)
-    known = library.find_by_sha256(settings.corpus_dir, sha)
+    known = by_sha256.get(sha)
     if known is not None:
         return AddResult(str(path), "indexed" if known in pending else "unchanged", known)
     try:
@@ -69,6 +73,7 @@ def _stage(settings: Settings, path: Path, pending: set[str]) -> AddResult:
         return AddResult(str(path), "failed", error=str(err))
     meta = infer_metadata(extracted.text, path.name)
     entry = library.add(settings.corpus_dir, path, extracted, meta, sha)
+    by_sha256[sha] = entry["id"]
     return AddResult(str(path), "added", entry["id"], entry["title"])
 
 
@@ -83,7 +88,10 @@ def add_documents(
     changes nothing. ``report`` hears the embedding's progress (see ``build_index``)."""
     previous = _previous(settings)
     pending = set(previous.pending) if previous is not None else set()
-    staged = [_stage(settings, Path(p), pending) for p in paths]
+    # read the library once, not once a file (adding thousands of files stays linear)
+    entries = library.entries(settings.corpus_dir)
+    by_sha256 = {str(e["sha256"]): str(e["id"]) for e in entries if "sha256" in e}
+    staged = [_stage(settings, Path(p), pending, by_sha256) for p in paths]
     if previous is not None and not pending and all(r.status == "failed" for r in staged):
         return staged  # nothing was read: corpus and index stay exactly as they were
     if previous is None or pending or any(r.status == "added" for r in staged):
@@ -94,6 +102,7 @@ def add_documents(
                 if r.status == "added":
                     library.remove(settings.corpus_dir, r.doc_id)
             raise
+        sync_backend(settings)
     else:
         assert previous is not None
         manifest = previous.manifest
@@ -133,4 +142,5 @@ def remove_document(
     previous = _previous(settings)
     kept = [d for d in documents if d.doc_id != doc_id]
     build_index(settings, encoder, progress, previous, documents=kept, report=report)
+    sync_backend(settings)
     library.remove(settings.corpus_dir, doc_id)

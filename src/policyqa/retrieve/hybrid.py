@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..index.backend import SearchBackend, make_backend
 from ..index.encoders import Encoder, Vectors
 from ..index.load import LoadedIndex
 from ..settings import Settings
@@ -23,13 +24,19 @@ from .fusion import ranks, rrf
 
 
 class HybridRetriever:
-    def __init__(self, index: LoadedIndex, encoder: Encoder | None, settings: Settings) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        encoder: Encoder | None,
+        settings: Settings,
+        backend: SearchBackend | None = None,
+    ) -> None:
         self.index = index
         self.encoder = encoder
         self.settings = settings
         self._clause = {c.clause_id: c for c in index.clauses}
         self._chunk_clause = [ch.clause_id for ch in index.chunks]
-        self._chunk_doc = np.array([self._clause[ch.clause_id].doc_id for ch in index.chunks])
+        self.backend = backend or make_backend(settings, index)
         self.abbreviations = Abbreviations.from_texts(c.text for c in index.clauses)
         # one question is often searched several times (per document, for answers): embed once
         self._query_vector = lru_cache(maxsize=256)(self._embed_query)
@@ -86,18 +93,17 @@ class HybridRetriever:
         if is_english(query):
             return self._translated_ranking(query, other_forms, allowed, depth, cut)
         tokens = self.index.tokenizer.tokenize(" ".join([query, *other_forms]))
-        return self._clause_ranking(self.index.bm25.search(tokens, depth), allowed)
+        return self._clause_ranking(self.backend.sparse(tokens, depth, allowed), allowed)
 
     def _translated_ranking(
         self, query: str, other_forms: list[str], allowed: set[str] | None, depth: int, cut: float
     ) -> list[str]:
         translation = self.index.lexicon.translate(query)
-        scores = self.index.bm25.concept_scores(
+        scores = self.backend.concept_scores(
             [terms for _, terms in translation.concepts],
             self.index.tokenizer.tokenize(" ".join([*translation.untranslated, *other_forms])),
+            allowed,
         )
-        if allowed is not None:
-            scores[~np.isin(self._chunk_doc, list(allowed))] = 0.0
         order = np.argsort(-scores, kind="stable")
         floor = float(scores[order[0]]) * cut if len(order) else 0.0
         # a dictionary gives every word several senses: weak partial matches are mostly noise
@@ -105,11 +111,13 @@ class HybridRetriever:
         # rows outside ``allowed`` scored 0 above, so they are gone already
         return self._distinct_clauses((self._chunk_clause[r] for r in kept), None, depth)
 
-    def dense_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
+    def dense_ranking(
+        self, query: str, allowed: set[str] | None, depth: int, vector: Vectors | None = None
+    ) -> list[str]:
         if self.encoder is None:
             return []
-        vector = self._query_vector(query)
-        whole = self._clause_ranking(self.index.dense.search(vector, depth), allowed)
+        vector = self._query_vector(query) if vector is None else vector
+        whole = self._clause_ranking(self.backend.dense(vector, depth, allowed), allowed)
         by_sentence = self._sentence_ranking(vector, allowed, depth)
         if not by_sentence:
             return whole
@@ -122,15 +130,24 @@ class HybridRetriever:
         return self._distinct_clauses((self._sentence_clause[row] for row in order), allowed, depth)
 
     def search(
-        self, query: str, k: int, mode: Mode = Mode.HYBRID, docs: Sequence[str] | None = None
+        self,
+        query: str,
+        k: int,
+        mode: Mode = Mode.HYBRID,
+        docs: Sequence[str] | None = None,
+        vector: Vectors | None = None,
     ) -> list[Hit]:
-        """The ``k`` best clauses for ``query`` in ``mode``, optionally only from ``docs``."""
+        """The ``k`` best clauses for ``query`` in ``mode``, optionally only from ``docs``.
+
+        ``vector`` is the question's embedding when the caller has it (a question searched
+        without its document's name keeps the vector of the question as asked).
+        """
         allowed = set(docs) if docs else None
         # with a document filter, rank everything so filtered-out rows cannot starve the list
         depth = len(self.index.chunks) if allowed else max(self.settings.candidates, k * 2)
         cut = self.settings.crosslingual_cut if mode == Mode.HYBRID else 0.0
         bm25 = self.bm25_ranking(query, allowed, depth, cut) if mode != Mode.DENSE else []
-        dense = self.dense_ranking(query, allowed, depth) if mode != Mode.BM25 else []
+        dense = self.dense_ranking(query, allowed, depth, vector) if mode != Mode.BM25 else []
         if mode == Mode.HYBRID:
             bm25, dense = (
                 bm25[: max(self.settings.candidates, k)],
@@ -154,6 +171,10 @@ class HybridRetriever:
             Hit(self._clause[cid], scores[cid], bm25_rank.get(cid), dense_rank.get(cid))
             for cid in ordered[:k]
         ]
+
+    def nearest(self, vector: Vectors) -> float:
+        """Cosine of the chunk nearest to ``vector`` (how close the corpus comes at all)."""
+        return self.backend.best_score(vector)
 
     def clause(self, clause_id: str) -> Clause | None:
         return self._clause.get(clause_id)
