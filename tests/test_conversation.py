@@ -41,7 +41,7 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         # coreference: the clause of the answer before
         ("两江新区到2027年要吸引多少国际组织和国际商协会机构？", "这件事谁负责牵头？",
          "coreference", "第32条", "自贸办"),
-        # an answer citing two clauses: the bare 谁牵头？ asks of the one the question is about
+        # an answer citing two clauses: the bare 谁牵头？ asks of its lead (first) clause
         (PORT, "谁牵头？", "coreference", "第28条", "自贸办"),
         # an answer that abstained: the earlier question's best clause is what 这 points at
         ("长江生态文明干部学院和长江生态环境研究院打算建在哪里？", "这是哪份文件里提的？",

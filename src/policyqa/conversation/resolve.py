@@ -83,25 +83,14 @@ def _before(turn: Turn, engine: Engine) -> _Before:
         except UnknownClause:  # a history from before a reindex: skip what is gone
             continue
     docs = document_mentions(turn.read_as, engine.documents).doc_ids
-    if not cited:  # the answer before cited nothing (it abstained): its question's best clause
+    # several clauses cited: the answer's first (its lead) is the antecedent; none cited
+    # (the answer abstained): the earlier question's best clause
+    if not cited:
         hits = engine.search(turn.read_as, k=1, docs=docs or None)
         cited = [h.clause for h in hits[:1]]
-    elif len(cited) > 1:  # several clauses: the one best matching that question leads
-        lead = antecedent(turn.read_as, cited, engine)
-        cited = [lead, *(c for c in cited if c is not lead)]
     if not docs:
         docs = list(dict.fromkeys(c.doc_id for c in cited))
     return _Before(turn.read_as, turn.answer, cited, docs)
-
-
-def antecedent(question: str, cited: Sequence[Clause], engine: Engine) -> Clause:
-    """Of the clauses an answer cited, the one its question is most about: the cited clause
-    the question's search ranks first (the answer's first citation when it ranks none)."""
-    ids = {c.clause_id for c in cited}
-    for h in engine.search(question, k=20):
-        if h.clause.clause_id in ids:
-            return h.clause
-    return cited[0]
 
 
 def clause_name(c: Clause, doc: Document) -> str:
