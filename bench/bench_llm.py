@@ -11,7 +11,10 @@ package ``llama-cpp-python[server]``) with the Gemma 3 270M GGUF that the PyPI p
 - rewriting: on the follow-ups of eval/dialogues/dev.jsonl, how often the model's rewrite
   passed the checks, and whether the follow-up was still answered right.
 
-    python bench/bench_llm.py [--questions 8] [--threads 2] [--follow-ups N]
+    python bench/bench_llm.py [--questions 8] [--threads 2] [--follow-ups N] [--max-tokens 256]
+
+``--max-tokens`` caps each completion the bench asks for itself (a small model that never
+stops would otherwise decode until the server's context is full); the cap is recorded.
 
 Writes bench/results/llm.json.
 """
@@ -47,9 +50,18 @@ DIALOGUES = REPO / "eval" / "dialogues" / "dev.jsonl"
 OUT = REPO / "bench" / "results" / "llm.json"
 
 
-def _stream_timing(url: str, msgs: list[dict[str, str]]) -> tuple[float, float, int]:
+MAX_TOKENS = 256  # default cap per completion: a rephrased answer or a rewrite is short
+
+
+def _body(msgs: list[dict[str, str]], cap: int, stream: bool = False) -> dict[str, Any]:
+    return {
+        "model": "local", "messages": msgs, "temperature": 0, "max_tokens": cap, "stream": stream,
+    }  # fmt: skip
+
+
+def _stream_timing(url: str, msgs: list[dict[str, str]], cap: int) -> tuple[float, float, int]:
     """(seconds to the first content piece, total seconds, pieces) of a streamed call."""
-    body = {"model": "local", "messages": msgs, "temperature": 0, "stream": True}
+    body = _body(msgs, cap, stream=True)
     t0 = time.perf_counter()
     first, pieces = None, 0
     with httpx.stream("POST", url + "/chat/completions", json=body, timeout=300) as r:
@@ -63,23 +75,23 @@ def _stream_timing(url: str, msgs: list[dict[str, str]]) -> tuple[float, float, 
     return first or 0.0, time.perf_counter() - t0, pieces
 
 
-def _complete(url: str, msgs: list[dict[str, str]]) -> tuple[str, int, float]:
-    body = {"model": "local", "messages": msgs, "temperature": 0}
+def _complete(url: str, msgs: list[dict[str, str]], cap: int) -> tuple[str, int, float]:
+    body = _body(msgs, cap)
     t0 = time.perf_counter()
     data = httpx.post(url + "/chat/completions", json=body, timeout=300).json()
     took = time.perf_counter() - t0
     return data["choices"][0]["message"]["content"], data["usage"]["completion_tokens"], took
 
 
-def rephrasing(engine: Engine, url: str, questions: list[str]) -> dict[str, Any]:
-    rows = []
+def rephrasing(engine: Engine, url: str, questions: list[str], cap: int) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = []
     for q in questions:
         answer = engine.ask(q, rephrase=False)
         if answer.abstained or not answer.citations:
             continue
         msgs = prompt(answer, [engine.clause(c.clause_id) for c in answer.citations])
-        ttft, total, pieces = _stream_timing(url, msgs)
-        reply, tokens, took = _complete(url, msgs)
+        ttft, total, pieces = _stream_timing(url, msgs, cap)
+        reply, tokens, took = _complete(url, msgs, cap)
         said = [m.group(0) for m in REPLY_SENTENCE.finditer(reply) if m.group(0).strip()]
         kept, _ = verified_text(reply, engine.view.clauses)
         kept_n = sum(1 for s in said if verified_text(s, engine.view.clauses)[0])
@@ -100,14 +112,14 @@ def rephrasing(engine: Engine, url: str, questions: list[str]) -> dict[str, Any]
     }
 
 
-def rewriting(engine: Engine, url: str, limit: int | None = None) -> dict[str, Any]:
-    rows = []
+def rewriting(engine: Engine, url: str, limit: int | None, cap: int) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = []
     follow_ups = [d for d in load_dialogues([DIALOGUES]) if d.kind != "fresh"]
     for d in follow_ups[:limit]:
         first = ask(engine, d.first.question, llm=False)
         history = (Turn(d.first.question, first.body, first.answer.citations),)
         rules = ask(engine, d.second.question, history, llm=False)
-        raw, _, took = _complete(url, messages(d.second.question, history))
+        raw, _, took = _complete(url, messages(d.second.question, history), cap)
         candidate = clean_reply(raw)
         why = check(candidate, d.second.question, history, engine, rules.reading)
         with_llm = ask(engine, d.second.question, history, rephrase=False)
@@ -133,7 +145,11 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--follow-ups", type=int, default=None, help="first N (default all)")
+    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS, help="cap per completion")
     args = parser.parse_args()
+    if args.max_tokens < 1:
+        print("bench_llm: --max-tokens must be at least 1", file=sys.stderr)
+        return 2
     model = local_model_path()
     if model is None:
         print(
@@ -149,14 +165,16 @@ def main() -> int:
         base = load_settings()
         s = base.with_overrides(llm_base_url=served.url, llm_model="local", llm_timeout=120)
         engine = Engine.load(s)
+        cap = args.max_tokens
         out = {
             "model": model.name,
             "model_bytes": model.stat().st_size,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
             "threads": args.threads,
+            "max_tokens": args.max_tokens,
             "server_start_s": round(started, 1),
-            "rephrasing": rephrasing(engine, served.url, questions[: args.questions]),
-            "rewriting": rewriting(engine, served.url, args.follow_ups),
+            "rephrasing": rephrasing(engine, served.url, questions[: args.questions], cap),
+            "rewriting": rewriting(engine, served.url, args.follow_ups, cap),
         }
         out["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     OUT.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
