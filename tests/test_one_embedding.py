@@ -1,11 +1,9 @@
-"""One question, one embedding: a question that names a document or a clause is searched
-several times (inside the named document, for the named clause, for the answer), and all of
-those reuse the vector of the question as asked (issue 15: each extra embedding was as slow
-as the whole rest of a search)."""
+"""Each text of a question is embedded once: a question is searched several times (inside
+the document it names, for the clause it names, for the answer) and every search of the same
+text reuses its vector. A question naming a document is searched inside it without the name,
+a second text: reusing the as-asked vector there cost 0.013 hybrid hit@5 on the gold sets."""
 
 from __future__ import annotations
-
-import re
 
 from support import REPO
 
@@ -13,9 +11,9 @@ from policyqa.engine import Engine
 from policyqa.evaluation.gold import load_gold
 from policyqa.evaluation.metrics import is_relevant
 from policyqa.index.encoders import Encoder, Vectors
+from policyqa.retrieve.mentions import document_mentions
 from policyqa.settings import Settings
-
-NAMES_A_CLAUSE = re.compile(r"第[0-9一二三四五六七八九十百]+条|《[^》]+》")
+from policyqa.text.language import is_english
 
 
 class CountingQueries:
@@ -33,9 +31,7 @@ class CountingQueries:
         return self.inner.encode_passages(texts)
 
 
-def test_a_question_naming_a_document_or_clause_is_embedded_once(
-    index_settings: Settings, engine: Engine
-) -> None:
+def test_each_text_of_a_question_is_embedded_once(index_settings: Settings, engine: Engine) -> None:
     assert engine.encoder is not None
     counting = CountingQueries(engine.encoder)
     fresh = Engine(index_settings, engine.index, counting)
@@ -44,16 +40,26 @@ def test_a_question_naming_a_document_or_clause_is_embedded_once(
         for it in load_gold(
             [REPO / "eval" / "gold" / "sample.jsonl", REPO / "eval" / "gold" / "dev.jsonl"]
         )
-        if it.answerable and NAMES_A_CLAUSE.search(it.question)
+        if it.answerable and not is_english(it.question)
     ]
-    assert len(items) >= 10
+    named = 0
     found = 0
     for it in items:
         before = len(counting.queries)
         hits = fresh.search(it.question, k=5)
-        assert counting.queries[before:] == [it.question], it.question
-        found += any(is_relevant(h.clause.text, it.gold) for h in hits)
-        fresh.ask(it.question)  # the answer's own search of the question embeds nothing new
-        assert it.question not in counting.queries[before + 1 :], it.question
-    # the reused vector still finds the named clauses (hit@5 over these questions)
-    assert found / len(items) >= 0.8, (found, len(items))
+        searched = counting.queries[before:]
+        fresh.ask(it.question)
+        fresh.search(it.question, k=5)  # asked again: nothing new to embed
+        embedded = counting.queries[before:]
+        assert len(embedded) == len(set(embedded)), (it.question, embedded)
+        without = document_mentions(it.question, fresh.documents).without_names(it.question)
+        if without and without != it.question:
+            # inside the named document the question is searched without the name
+            named += 1
+            assert without in searched, (it.question, searched)
+            assert len(searched) <= 2, (it.question, searched)
+            found += any(is_relevant(h.clause.text, it.gold) for h in hits)
+        else:
+            assert searched == [it.question], (it.question, searched)
+    assert named >= 10
+    assert found / named >= 0.8, (found, named)

@@ -111,12 +111,10 @@ class HybridRetriever:
         # rows outside ``allowed`` scored 0 above, so they are gone already
         return self._distinct_clauses((self._chunk_clause[r] for r in kept), None, depth)
 
-    def dense_ranking(
-        self, query: str, allowed: set[str] | None, depth: int, vector: Vectors | None = None
-    ) -> list[str]:
+    def dense_ranking(self, query: str, allowed: set[str] | None, depth: int) -> list[str]:
         if self.encoder is None:
             return []
-        vector = self._query_vector(query) if vector is None else vector
+        vector = self._query_vector(query)
         whole = self._clause_ranking(self.backend.dense(vector, depth, allowed), allowed)
         by_sentence = self._sentence_ranking(vector, allowed, depth)
         if not by_sentence:
@@ -135,19 +133,18 @@ class HybridRetriever:
         k: int,
         mode: Mode = Mode.HYBRID,
         docs: Sequence[str] | None = None,
-        vector: Vectors | None = None,
     ) -> list[Hit]:
         """The ``k`` best clauses for ``query`` in ``mode``, optionally only from ``docs``.
 
-        ``vector`` is the question's embedding when the caller has it (a question searched
-        without its document's name keeps the vector of the question as asked).
+        Each distinct text is embedded once (cached): a question searched inside the document
+        it names is embedded without the name, which ranks better than the as-asked vector.
         """
         allowed = set(docs) if docs else None
         # with a document filter, rank everything so filtered-out rows cannot starve the list
         depth = len(self.index.chunks) if allowed else max(self.settings.candidates, k * 2)
         cut = self.settings.crosslingual_cut if mode == Mode.HYBRID else 0.0
         bm25 = self.bm25_ranking(query, allowed, depth, cut) if mode != Mode.DENSE else []
-        dense = self.dense_ranking(query, allowed, depth, vector) if mode != Mode.BM25 else []
+        dense = self.dense_ranking(query, allowed, depth) if mode != Mode.BM25 else []
         if mode == Mode.HYBRID:
             bm25, dense = (
                 bm25[: max(self.settings.candidates, k)],

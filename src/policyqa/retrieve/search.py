@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..index.encoders import Vectors
 from ..types import Clause, Document, Hit, Mode, Part
 from .hybrid import HybridRetriever
 from .mentions import document_mentions
@@ -23,13 +22,8 @@ class Searcher:
         self._superseded = {d.doc_id for d in documents if d.superseded_by}
 
     def search(self, query: str, k: int, mode: Mode, docs: Sequence[str] | None) -> list[Hit]:
-        """The best ``k`` clauses; a clause the question names by number comes first.
-
-        The question is embedded once, as asked: the searches inside the documents it names
-        (without their names) and of the clause it names reuse that vector.
-        """
-        vector = self.retriever.query_vector(query) if mode != Mode.BM25 else None
-        hits = self._search_named(query, k, mode, docs, vector)
+        """The best ``k`` clauses; a clause the question names by number comes first."""
+        hits = self._search_named(query, k, mode, docs)
         res = resolve(query, self.documents, self.clauses)
         named = [c for c in res.clauses if not docs or c.doc_id in docs]
         near: list[Clause] = []
@@ -37,7 +31,7 @@ class Searcher:
             # a section the page never heads: its chapter (after its title, if known)
             near = [c for c in res.candidates if not docs or c.doc_id in docs]
         if named or near:
-            hits = self._put_first(query, named, near, hits, k, mode, res.parts, vector)
+            hits = self._put_first(query, named, near, hits, k, mode, res.parts)
         return self._current_first(hits, docs, res.reference.doc_id)
 
     def _current_first(
@@ -61,12 +55,11 @@ class Searcher:
         k: int,
         mode: Mode,
         parts: dict[str, Part],
-        vector: Vectors | None,
     ) -> list[Hit]:
         """The clauses a question names by position, then those near it, each most relevant
         first, then the rest."""
         doc = (named or near)[0].doc_id
-        doc_ranking = self.retriever.search(query, len(self.clauses.all), mode, [doc], vector)
+        doc_ranking = self.retriever.search(query, len(self.clauses.all), mode, [doc])
         found = {h.clause.clause_id: (i, h) for i, h in enumerate(doc_ranking)}
         unranked: tuple[int, Hit | None] = (len(doc_ranking), None)
         first = []
@@ -82,7 +75,7 @@ class Searcher:
         return (first + [h for h in hits if h.clause.clause_id not in ids])[:k]
 
     def _search_named(
-        self, query: str, k: int, mode: Mode, docs: Sequence[str] | None, vector: Vectors | None
+        self, query: str, k: int, mode: Mode, docs: Sequence[str] | None
     ) -> list[Hit]:
         """Search the documents the question names (officials often say which plan they mean).
 
@@ -92,13 +85,12 @@ class Searcher:
         mentions = document_mentions(query, self.documents)
         named = [d for d in mentions.doc_ids if not docs or d in docs]
         if not named:
-            return self.retriever.search(query, k, mode, docs, vector)
-        # the documents' names say where to look, not what to look for (for BM25; the
-        # question's vector, taken as asked, is the same inside one document either way)
+            return self.retriever.search(query, k, mode, docs)
+        # the documents' names say where to look, not what to look for
         query = mentions.without_names(query) or query
         if len(named) == 1:
-            return self.retriever.search(query, k, mode, named, vector)
-        per_doc = [self.retriever.search(query, k, mode, [d], vector) for d in named]
+            return self.retriever.search(query, k, mode, named)
+        per_doc = [self.retriever.search(query, k, mode, [d]) for d in named]
         merged: list[Hit] = []
         for rank in range(k):
             merged.extend(hits[rank] for hits in per_doc if rank < len(hits))
