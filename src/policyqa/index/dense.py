@@ -21,8 +21,12 @@ import numpy as np
 
 from .encoders import Vectors
 
-FLAT_MAX = 100_000  # exact search up to here (p95 under 10 ms measured at 100k, 2 cores)
-NPROBE = 32  # cells searched per query: recall@10 >= 0.95 at 142k and 1M (bench/scale.py)
+# exact search up to here: flat p95 was 48 ms at 142k vectors (bench/results/scale.md, 2 cores,
+# load ~3), linear in n, so about 10 ms at 30k
+FLAT_MAX = 30_000
+# cells searched per query: recall@10 0.955 at 142k (p95 5.6 ms) and 0.966 at 1M (p95 8.8 ms);
+# 32 gave 0.917 / 0.931 (bench/results/scale.md)
+NPROBE = 64
 TRAIN_PER_CELL = 40  # training sample: this many vectors per cell (faiss warns below 39)
 
 
