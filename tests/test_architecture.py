@@ -15,7 +15,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 # the data path, lowest first: a module may import its own stage and the ones before it
 STAGES = (
-    ("runtime", "errors", "types", "settings"),
+    ("runtime", "errors", "types", "settings", "storage"),
     ("text",),
     ("ingest",),
     ("index",),

@@ -14,7 +14,6 @@ turn it into evaluation questions: the ``doc``/``gold``/``answer`` fields start 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from ..errors import BadInput, NotFound
 from ..settings import Settings
+from ..storage import open_database
 from ..text.language import language
 
 MAX_COMMENT_CHARS = 2000
@@ -64,15 +64,8 @@ class FeedbackStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            str(self.path), check_same_thread=False, isolation_level=None, timeout=10
-        )
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(self.path, _SCHEMA)
 
     def close(self) -> None:
         with self._lock:

@@ -28,20 +28,64 @@ class Served:
     output: Callable[[], str]
 
 
-def _healthy(url: str) -> bool:
-    """``/healthz`` answers 200 (never through a proxy: the server is on loopback)."""
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    """``url`` answers 200 (never through a proxy: the servers are on loopback)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(url + "/healthz", timeout=2) as resp:
+        with opener.open(url, timeout=2) as resp:
             return bool(resp.status == 200)
     except OSError:
         return False
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@contextmanager
+def _child_server(
+    name: str,
+    cmd: Sequence[str],
+    url: str,
+    probe: str,
+    ready_timeout: float,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[Served]:
+    """Run ``cmd``, wait until ``probe`` answers 200, yield it as ``url``, always stop it."""
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(
+            list(cmd),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+        )
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            return log.read()
+
+        try:
+            deadline = time.monotonic() + ready_timeout
+            while not _answers(probe):
+                if proc.poll() is not None:
+                    raise ServerFailed(f"{name} exited with {proc.returncode}:\n{output()}")
+                if time.monotonic() > deadline:
+                    raise ServerFailed(f"{name} did not become ready:\n{output()}")
+                time.sleep(0.2)
+            yield Served(url, proc, output)
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
 
 
 @contextmanager
@@ -56,51 +100,12 @@ def serve_subprocess(
     """Start the server (``python -m policyqa.cli serve`` in ``cwd``), wait until ``/healthz``
     answers, yield it, always stop it."""
     port = port or free_port()
-    cmd = [
-        python,
-        "-m",
-        "policyqa.cli",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        *args,
-    ]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(
-            cmd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=dict(env) if env is not None else None,
-            cwd=cwd,
-        )
-
-        def output() -> str:
-            log.flush()
-            log.seek(0)
-            return log.read()
-
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + ready_timeout
-            while True:
-                if proc.poll() is not None:
-                    raise ServerFailed(f"policyqa serve exited with {proc.returncode}:\n{output()}")
-                if _healthy(url):
-                    break
-                if time.monotonic() > deadline:
-                    raise ServerFailed(f"policyqa serve did not become ready:\n{output()}")
-                time.sleep(0.2)
-            yield Served(url, proc, output)
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+    cmd = [python, "-m", "policyqa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    with _child_server(
+        "policyqa serve", [*cmd, *args], url, url + "/healthz", ready_timeout, env, cwd
+    ) as served:
+        yield served
 
 
 def local_model_path() -> Path | None:
@@ -125,38 +130,6 @@ def llama_server(
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model)]
     cmd += ["--host", "127.0.0.1", "--port", str(port), "--model_alias", "local"]
     cmd += ["--n_ctx", "4096", "--n_threads", str(threads), "--chat_format", "gemma"]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-
-        def output() -> str:
-            log.flush()
-            log.seek(0)
-            return log.read()[-4000:]
-
-        url = f"http://127.0.0.1:{port}/v1"
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        try:
-            deadline = time.monotonic() + ready_timeout
-            while True:
-                if proc.poll() is not None:
-                    raise ServerFailed(
-                        f"llama_cpp.server exited with {proc.returncode}:\n{output()}"
-                    )
-                try:
-                    with opener.open(url + "/models", timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise ServerFailed(f"llama_cpp.server did not become ready:\n{output()}")
-                time.sleep(0.3)
-            yield Served(url, proc, output)
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+    url = f"http://127.0.0.1:{port}/v1"
+    with _child_server("llama_cpp.server", cmd, url, url + "/models", ready_timeout) as served:
+        yield served
