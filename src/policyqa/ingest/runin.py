@@ -1,8 +1,8 @@
 """Recover the structure of a scraped page whose headings run into the text.
 
-The scraped 重庆都市圈发展规划 arrives as a few very long lines: the table of contents,
-then the body with headings such as ``第一节合力构建对外开放大通道`` glued to the text
-that follows, boxes (``专栏2…``) glued in the same way, and whole passages repeated.
+A page scraped from a government site can arrive as a few very long lines: the table of
+contents, then the body with headings such as ``第一节<title>`` glued to the text that
+follows, boxes (``专栏2…``) glued in the same way, and whole passages repeated.
 The table of contents names every heading exactly, so headings are found by those names.
 """
 
