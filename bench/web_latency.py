@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "thread_settings": {
-                k: os.environ.get(k, "") for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")
+                k: os.environ.get(k, "")
+                for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
             },
         },
         "targets": {"p50_ratio": TARGET_P50, "p95_ratio": TARGET_P95},
