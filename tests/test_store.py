@@ -165,3 +165,26 @@ def test_index_shows_progress_in_a_plain_log(tmp_path: Path, hashed: Settings) -
     assert lines, done.stderr
     assert re.fullmatch(r"embedding clauses: (\d+)/\1 \(100%\), [\d.]+/s, done in \d+ s", lines[-1])
     assert "\r" not in done.stderr  # no terminal bar in a log
+
+
+def test_cache_of_the_first_format_is_still_read(hashed: Settings) -> None:
+    """An index directory cached before the one-matrix format embeds nothing again."""
+    import numpy as np
+
+    from policyqa.index.embedding import cache_path
+
+    cache = cache_path(hashed.index_dir, HashEncoder().name)
+    with np.load(cache) as npz:
+        keys, vectors = [str(k) for k in npz["keys"]], npz["vectors"]
+    assert len(keys) == len(vectors) > 100
+    np.savez(cache, **dict(zip(keys, vectors, strict=True)))  # one array per text hash
+
+    class Counting(HashEncoder):
+        embedded = 0
+
+        def encode_passages(self, texts: list[str]) -> Any:
+            Counting.embedded += len(texts)
+            return super().encode_passages(texts)
+
+    build_index(hashed, encoder=Counting(), progress=False)
+    assert Counting.embedded == 0

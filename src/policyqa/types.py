@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
 from .errors import BadInput
+
+
+def _shallow(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict, one level deep (``asdict`` deep-copies every value:
+    a fifth of an index build at 146k clauses)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
 class Mode(StrEnum):
@@ -186,7 +192,7 @@ class Document:
         return tuple(n for n in dict.fromkeys((self.title, *self.short_names, *self.aliases)) if n)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = _shallow(self)
         d["short_names"] = list(self.short_names)
         d["aliases"] = list(self.aliases)
         return d
@@ -224,16 +230,16 @@ class Clause:
         return tuple(h.text for h in self.headings)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = _shallow(self)
         d["kind"] = str(self.kind)
         d["heading_path"] = list(self.heading_path)
-        d["headings"] = [{**asdict(h), "level": str(h.level)} for h in self.headings]
+        d["headings"] = [{**_shallow(h), "level": str(h.level)} for h in self.headings]
         d["lead_departments"] = list(self.lead_departments)
         d["path"] = list(self.path)
         if self.row is not None:
-            d["row"] = {**asdict(self.row), "cells": list(self.row.cells)}
+            d["row"] = {**_shallow(self.row), "cells": list(self.row.cells)}
             d["row"]["headers"] = list(self.row.headers)
-        d["parts"] = [asdict(p) for p in self.parts]
+        d["parts"] = [_shallow(p) for p in self.parts]
         return d
 
     @classmethod
@@ -292,7 +298,7 @@ class Citation:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
 
 @dataclass(frozen=True)

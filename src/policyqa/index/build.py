@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,10 @@ class _Previous:
     def __init__(self, index: LoadedIndex) -> None:
         self.index = index
         self.checksums: dict[str, str] = index.manifest.get("documents", {})
-        self.tokens = [list(row["tokens"]) for row in read_jsonl(index.path / TOKENS_FILE)]
+        # interned: millions of tokens, a few hundred thousand distinct strings
+        self.tokens = [
+            [sys.intern(t) for t in row["tokens"]] for row in read_jsonl(index.path / TOKENS_FILE)
+        ]
         self.vectors = index.dense.vectors()
         doc_of = {c.clause_id: c.doc_id for c in index.clauses}
         self.rows: dict[str, list[int]] = {}
@@ -122,16 +126,23 @@ def _tokenizer(parts: Sequence[_Part], previous: LoadedIndex | None) -> Tokenize
 def _embed_parts(
     parts: Sequence[_Part], encoder: Encoder, cache: Path, progress: bool, report: OnProgress | None
 ) -> Vectors:
+    """Every chunk's vector in row order: kept ones as they were, new ones embedded; filled
+    into one matrix (stacking per document and concatenating held it three times over)."""
     todo = [(p, ch) for p in parts if p.vectors is None for ch in p.chunks]
     by_clause = {c.clause_id: c for p in parts if p.vectors is None for c in p.clauses}
     texts = [passage_text(p.document, by_clause[ch.clause_id], ch) for p, ch in todo]
-    fresh = iter(embed(encoder, texts, cache, progress, "clauses", report))
-    rows = [
-        p.vectors if p.vectors is not None else np.stack([next(fresh) for _ in p.chunks])
-        for p in parts
-        if p.chunks
-    ]
-    return np.concatenate(rows) if rows else np.zeros((0, encoder.dim), dtype=np.float32)
+    fresh = embed(encoder, texts, cache, progress, "clauses", report)
+    out = np.empty((sum(len(p.chunks) for p in parts), encoder.dim), dtype=np.float32)
+    row = done = 0
+    for p in parts:
+        n = len(p.chunks)
+        if p.vectors is not None:
+            out[row : row + n] = p.vectors
+        else:
+            out[row : row + n] = fresh[done : done + n]
+            done += n
+        row += n
+    return out
 
 
 def _sentence_vectors(
@@ -210,6 +221,8 @@ def build_index(
     np.save(work / "sentences.npy", sentence_vectors)
     dense = _dense_index(parts, previous, vectors)
     dense.save(work / "dense.faiss")
+    dense_described = dense.describe()
+    del dense, vectors  # written: their memory is the BM25 build's (peak RSS at 146k clauses)
     BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b).save(work / "bm25")
     vocabulary = {t for row in tokens for t in row}
     lexicon = Lexicon(build_lexicon(vocabulary), vocabulary)
@@ -235,7 +248,7 @@ def build_index(
         settings, encoder.name, encoder.dim, sums, counts, dropped, checksums(work)
     )
     manifest["by_document"] = per_document
-    manifest["dense"] = dense.describe()  # exact or IVF, chosen by size
+    manifest["dense"] = dense_described  # exact or IVF, chosen by size
     _write_json(work / "manifest.json", manifest)
     publish(settings.index_dir, work, final)
     return manifest

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +32,11 @@ _PUNCT_TRIM = "（）()、，。：；"
 TOKENIZER_VERSION = "1"  # bump when tokenize() changes how it cuts or filters
 _MIN_NGRAM_COUNT = 6
 _NGRAM_LENGTHS = range(4, 11)
+# jieba cuts each run of these characters (and each run of the others) on its own, so a
+# text's cut is the concatenation of its blocks' cuts; law texts repeat about a third of
+# their blocks (measured on 3,320 regulations), which a memory of recent blocks saves
+_BLOCKS = jieba.re_han_default
+_BLOCK_MEMORY = 1 << 17
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -72,12 +78,32 @@ def _copy_of_standard() -> jieba.Tokenizer:
     return fresh
 
 
+def _by_block(cut: Callable[[str], Iterable[str]]) -> Callable[[str], list[str]]:
+    """``cut`` of a whole text, from the cuts of its jieba blocks, recent blocks remembered.
+
+    Words are interned: a corpus's millions of tokens are a few hundred thousand distinct
+    strings, and the index build holds all of them at once.
+    """
+
+    @lru_cache(maxsize=_BLOCK_MEMORY)
+    def block_words(block: str) -> tuple[str, ...]:
+        return tuple(sys.intern(w) for w in cut(block))
+
+    def words(text: str) -> list[str]:
+        return [w for block in _BLOCKS.split(text) if block for w in block_words(block)]
+
+    return words
+
+
 def _recurring_runs(texts: list[str]) -> list[str]:
     """Maximal Han-character n-grams, on jieba word boundaries, recurring often enough."""
     counts: Counter[str] = Counter()
-    plain = _copy_of_standard()
+    words = _by_block(_copy_of_standard().cut)
     for text in texts:
-        bounds = {b for _, s, e in plain.tokenize(text) for b in (s, e)}
+        bounds, at = {0}, 0
+        for w in words(text):
+            at += len(w)
+            bounds.add(at)
         for m in _HAN_RUN.finditer(text):
             for n in _NGRAM_LENGTHS:
                 counts.update(
@@ -105,6 +131,14 @@ class Tokenizer:
         self.terms = list(terms)
         for t in self.terms:
             self._jieba.add_word(t, freq=max(2000, 200 * len(t)))
+        self._words = _by_block(self._search_words)
+
+    def _search_words(self, block: str) -> list[str]:
+        return [
+            t
+            for t in self._jieba.cut_for_search(block)
+            if t.strip() and _TOKEN_OK.search(t) and t not in BM25_STOPWORDS
+        ]
 
     @classmethod
     def from_file(cls, path: Path) -> Tokenizer:
@@ -116,10 +150,7 @@ class Tokenizer:
     def tokenize(self, text: str) -> list[str]:
         """Lower-cased search tokens without punctuation and stop words."""
         with self._lock:
-            tokens = self._jieba.cut_for_search(text.lower())
-            return [
-                t for t in tokens if t.strip() and _TOKEN_OK.search(t) and t not in BM25_STOPWORDS
-            ]
+            return self._words(text.lower())
 
 
 def recipe() -> dict[str, str]:
