@@ -132,6 +132,8 @@ def _embed_parts(
     by_clause = {c.clause_id: c for p in parts if p.vectors is None for c in p.clauses}
     texts = [passage_text(p.document, by_clause[ch.clause_id], ch) for p, ch in todo]
     fresh = embed(encoder, texts, cache, progress, "clauses", report)
+    if all(p.vectors is None for p in parts):
+        return fresh  # a build from scratch: already in row order
     out = np.empty((sum(len(p.chunks) for p in parts), encoder.dim), dtype=np.float32)
     row = done = 0
     for p in parts:

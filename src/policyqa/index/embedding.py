@@ -39,7 +39,6 @@ class _Cache:
     def __init__(self, keys: list[str], vectors: Vectors) -> None:
         self.rows = {k: i for i, k in enumerate(keys)}
         self.vectors = vectors
-        self.fresh: dict[str, Vectors] = {}
 
     @classmethod
     def load(cls, path: Path) -> _Cache:
@@ -58,22 +57,21 @@ class _Cache:
             return empty
         return cls(list(old), np.stack(list(old.values())))
 
-    def get(self, key: str, dim: int) -> Vectors | None:
-        if key in self.fresh:
-            return self.fresh[key]
+    def row(self, key: str, dim: int) -> int | None:
+        """The key's row in ``vectors``, if cached with this dimension."""
         i = self.rows.get(key)
-        if i is None or self.vectors.shape[1] != dim:
-            return None
-        row: Vectors = self.vectors[i]
-        return row
+        return i if i is not None and self.vectors.shape[1] == dim else None
 
-    def save(self, path: Path, keep: set[str]) -> None:
-        """The vectors of ``keep`` (known or fresh), written atomically."""
-        keys = sorted(k for k in keep if k in self.fresh or k in self.rows)
-        rows = [self.fresh[k] if k in self.fresh else self.vectors[self.rows[k]] for k in keys]
+    def save(self, path: Path, fresh: dict[str, Vectors]) -> None:
+        """Every cached vector of the same dimension and the ``fresh`` ones, atomically."""
+        dim = next(iter(fresh.values())).shape[0] if fresh else self.vectors.shape[1]
+        kept = self.rows if self.vectors.shape[1] == dim else {}  # another model's: dropped
+        keys = sorted(set(kept) | set(fresh))
+        matrix = np.empty((len(keys), dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            matrix[i] = fresh[k] if k in fresh else self.vectors[self.rows[k]]
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        matrix = np.stack(rows).astype(np.float32) if rows else np.zeros((0, 0), np.float32)
         np.savez(tmp, allow_pickle=False, keys=np.array(keys, dtype="U64"), vectors=matrix)
         os.replace(tmp, path)
 
@@ -89,22 +87,25 @@ def embed(
     """Embed passages, reusing vectors cached by text hash; new ones are added to the cache.
 
     ``report`` hears ``(what, done, total)`` of the texts not cached (nothing if all are)."""
+    out = np.empty((len(texts), encoder.dim), dtype=np.float32)
     if not texts:
-        return np.zeros((0, encoder.dim), dtype=np.float32)
+        return out
     cache = _Cache.load(cache_file)
     keys = [hashlib.sha256((EMBED_RECIPE + t).encode()).hexdigest() for t in texts]
-    todo = [i for i, k in enumerate(keys) if cache.get(k, encoder.dim) is None]
+    todo = []
+    for i, k in enumerate(keys):
+        row = cache.row(k, encoder.dim)
+        if row is None:
+            todo.append(i)
+        else:
+            out[i] = cache.vectors[row]
     if todo:
         bar = Progress(len(todo), f"embedding {what}", progress, report=report, step=what)
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
-            vectors = encoder.encode_passages([texts[i] for i in batch])
-            for i, v in zip(batch, vectors, strict=True):
-                cache.fresh[keys[i]] = v
+            out[batch] = encoder.encode_passages([texts[i] for i in batch])
             bar.update(len(batch))
         bar.close()
-        cache.save(cache_file, set(keys) | set(cache.rows))
-    out = np.empty((len(keys), encoder.dim), dtype=np.float32)
-    for row, k in enumerate(keys):
-        out[row] = cache.get(k, encoder.dim)
+        # the new rows are views of ``out``: the cache costs no second copy of them
+        cache.save(cache_file, {keys[i]: out[i] for i in todo})
     return out
