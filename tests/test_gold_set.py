@@ -191,9 +191,23 @@ def test_fresh_set_is_well_formed_and_covers_every_type(name, corpus):
     assert set(counts) == gv.TYPES and min(counts.values()) >= 8, counts
 
 
+FRESH_DEV2 = GOLD_DIR / "fresh-dev2.jsonl"
+
+
+def test_second_fitting_set_is_well_formed(corpus):
+    """fresh-dev2 (eval/README.md): valid, sequential ids, only the kinds it was written for,
+    and at least 40 unanswerables."""
+    items = _items(FRESH_DEV2)
+    assert gv.verify(items, corpus) == []
+    assert [it["id"] for it in items] == [f"fd2-{i:03d}" for i in range(1, len(items) + 1)]
+    counts = Counter(it["type"] for it in items)
+    assert set(counts) == {"paraphrase", "cross_lingual", "unanswerable"}, counts
+    assert counts["unanswerable"] >= 40
+
+
 def test_all_gold_sets_together_have_no_problems(dev, heldout, sample, corpus):
-    """Ids unique and no gold string shared across all five sets."""
-    fresh = [it for _, path in FRESH.values() for it in _items(path)]
+    """Ids unique and no gold string shared across all six sets."""
+    fresh = [it for _, path in FRESH.values() for it in _items(path)] + _items(FRESH_DEV2)
     assert gv.verify(dev + heldout + sample + fresh, corpus) == []
 
 

@@ -44,7 +44,7 @@ DEFAULT_SAMPLE = HERE / "sample.jsonl"  # the repository's copy of shared/eval/s
 
 _WS = re.compile(r"\s+")
 _PREFIX = re.compile(r"^(\d{3})")
-_ID = re.compile(r"^[a-z]+-\d{3,}$")
+_ID = re.compile(r"^[a-z]+\d*-\d{3,}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

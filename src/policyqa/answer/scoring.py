@@ -44,6 +44,7 @@ SENTENCE_FEATURES = (
     "overlap_shared",  # overlap × the best candidate's overlap: words count when shared
     "cos_paraphrase",  # cos × (1 - the best candidate's overlap): meaning decides when no
     # candidate shares the question's words (a paraphrase)
+    "best_in_clause",  # no other sentence of its clause is nearer the question
 )
 
 
@@ -77,6 +78,9 @@ def candidates_with_features(
     else:
         over = [0.0] * len(rows)
     best_cos, best_over = max(cos), max(over)
+    nearest_in: dict[int, float] = {}
+    for (rank, _, _), c in zip(rows, cos, strict=True):
+        nearest_in[rank] = max(nearest_in.get(rank, c), c)
     en = float(ctx.english)
     out = []
     for (rank, h, s), c, o in zip(rows, cos, over, strict=True):
@@ -98,6 +102,7 @@ def candidates_with_features(
             "english_overlap": en * o,
             "overlap_shared": o * best_over,
             "cos_paraphrase": c * (1.0 - best_over),
+            "best_in_clause": float(c >= nearest_in[rank]),
         }
         out.append(Candidate(c_, s, x))
     return out

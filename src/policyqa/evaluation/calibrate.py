@@ -1,7 +1,7 @@
 """Fit the answer step's two models on labelled questions, checked on folds they never saw.
 
 ``python -m policyqa.evaluation.calibrate`` measures every question of the fitting sets
-(default: dev and fresh-dev; never a set kept for reporting) as the engine does before
+(default: dev, fresh-dev and fresh-dev2; never a set kept for reporting) as the engine does before
 answering, then
 
 - **answerability** (``answer/answerability.json``): one row per question, label "the
@@ -46,7 +46,7 @@ from .gold import GoldItem, load_gold
 from .metrics import is_relevant
 from .run import git_commit
 
-FIT_SETS = ("dev", "fresh-dev")
+FIT_SETS = ("dev", "fresh-dev", "fresh-dev2")
 PENALTIES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 FOLDS = 5
 REPEATS = 20
