@@ -139,10 +139,11 @@ class Tokenizer:
             self._jieba.add_word(t, freq=max(2000, 200 * len(t)))
         self._words = _by_block(self._search_words)
 
-    def _search_words(self, block: str) -> list[str]:
+    def _search_words(self, text: str) -> list[str]:
+        """jieba's search-mode cut of ``text`` as it is, filtered (no block memory)."""
         return [
             t
-            for t in self._jieba.cut_for_search(block)
+            for t in self._jieba.cut_for_search(text)
             if t.strip() and _TOKEN_OK.search(t) and t not in BM25_STOPWORDS
         ]
 
