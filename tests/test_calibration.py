@@ -16,6 +16,7 @@ from policyqa.answer.calibration import Logistic, fit, load_model
 from policyqa.answer.evidence import FEATURES
 from policyqa.evaluation import calibrate, fitting
 from policyqa.evaluation.gold import load_gold
+from policyqa.index.lexicon import Translation
 
 ROWS = REPO / "eval" / "calibration"
 REPORTING_SETS = {"heldout", "sample", "fresh-heldout"}
@@ -137,6 +138,37 @@ def test_threshold_meets_its_target_on_the_rows_it_was_chosen_on() -> None:
 def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: bool) -> None:
     a = asked(question, False, lambda q: None)  # type: ignore[arg-type,return-value]
     assert (a.units, a.year) == (units, year)
+
+
+@pytest.mark.parametrize(
+    ("question", "amount", "figure"),
+    [
+        ("到2030年重庆研发经费投入强度目标是多少？", True, True),  # a figure, its unit not said
+        ("新生儿死亡率要控制在多少以内？", True, True),
+        ("渝东北的“黄金三角”由哪几个县组成？", False, False),  # asks which, not how many
+        ("去政府办事总要跑好几趟，纲要推行什么改革？", False, False),  # 好几: several
+        ("How many new listed companies should there be by 2027?", True, True),
+        ("Which body leads the corridor work in Liangjiang?", False, False),  # a place, no unit
+        ("How large is the new area in square kilometres?", False, True),  # the unit
+    ],
+)
+def test_a_figure_asked_without_its_unit(question: str, amount: bool, figure: bool) -> None:
+    a = asked(question, question.isascii(), lambda q: Translation([(q, (q,))], []))
+    assert (a.amount, a.figure) == (amount, figure)
+
+
+def test_an_amount_is_not_a_year_or_the_items_own_number() -> None:
+    a = asked("到2030年重庆研发经费投入强度目标是多少？", False, lambda q: Translation([], []))
+    assert not a.held_by("51. 到2027年，持续推进研发投入")
+    assert not a.held_by("2023—2027年行动方案")
+    assert a.held_by("研发经费投入强度达到2.6%")
+    assert a.held_by("建成三个国家级平台")
+
+
+def test_a_table_row_gives_its_unit_once_in_its_name() -> None:
+    a = asked("川渝经济总量2030年的目标是多少万亿元？", False, lambda q: Translation([], []))
+    assert a.held_by("双城经济圈经济总量（万亿元）：2027年 10.2，2030年 13")
+    assert not a.held_by("双城经济圈经济总量稳步提升")
 
 
 def test_a_figure_in_the_unit_asked_is_found() -> None:

@@ -35,6 +35,41 @@ def test_lexicon_keeps_only_corpus_terms_and_real_glosses() -> None:
     assert not any(k.startswith(("cl", "variant")) for k in lexicon)
 
 
+NAME_LINES = [
+    "成都 成都 [Cheng2 du1] /Chengdu subprovincial city and capital of Sichuan province/\n",
+    "程度 程度 [cheng2 du4] /degree (level or extent)/level/\n",
+    "大竹 大竹 [Da4 zhu2] /Dazhu county in Dazhou 達州|达州[Da2 zhou1], Sichuan/\n",
+    "中心 中心 [zhong1 xin1] /center/heart/core/\n",
+]
+
+
+def test_names_are_found_by_their_pinyin_and_never_by_where_they_are() -> None:
+    lexicon = build_lexicon({"成都", "程度", "大竹", "两江", "中心"}, NAME_LINES)
+    assert lexicon["chengdu"] == ["成都"]  # 程度 is asked for as "degree", not by its sound
+    assert lexicon["degree"] == ["程度"]
+    assert lexicon["dazhu"] == ["大竹"]
+    assert lexicon["liangjiang"] == ["两江"]  # a name no dictionary entry has
+    assert "sichuan" not in lexicon  # "…, Sichuan" says where 大竹 is, not what it is
+    assert "zhongxin" not in lexicon  # 中心 is no name: it is asked for as "centre"
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "term"),
+    [
+        ("Which innovation centres will be built?", "centres", "中心"),  # British, plural
+        ("Which industries will be upgraded?", "upgraded", "升级"),  # past participle
+        ("What environmental standards are unified?", "environmental", "环境"),  # adjective
+        ("What does the plan say about Chengdu?", "chengdu", "成都"),  # a name, by pinyin
+        ("What does the plan say about Sichuan?", "sichuan", "四川"),
+    ],
+)
+def test_english_forms_reach_the_corpus_terms(
+    engine: Engine, question: str, phrase: str, term: str
+) -> None:
+    concepts = dict(engine.index.lexicon.translate(question).concepts)
+    assert term in concepts[phrase]
+
+
 def test_index_records_its_lexicon(engine: Engine) -> None:
     lexicon = engine.index.lexicon
     assert len(lexicon) > 1000

@@ -15,22 +15,32 @@ from dataclasses import dataclass
 
 from ..index.lexicon import Translation
 
-# the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one
-_UNIT_ZH = re.compile(r"(?:多少|几)\s*([\u4e00-\u9fff%A-Za-z]{1,3})")
+# the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one.
+# 哪几/这几/好几 are not a count asked for (哪几个县 asks which, 好几趟 means several)
+_UNIT_ZH = re.compile(r"(?:多少|(?<![哪这那好])几)\s*([\u4e00-\u9fff%A-Za-z]{1,3})?")
+# "how many tonnes", or a "how large/long/…" question ending "in square kilometres?" (a
+# question ending "in Liangjiang?" names a place, not a unit)
 _UNIT_EN = re.compile(
-    r"\bhow\s+many\s+([a-z-]+)|\bin\s+((?:square\s+)?[a-z]+)\s*\??$", re.IGNORECASE
+    r"\bhow\s+many\s+([a-z-]+)|^how\b.*\bin\s+((?:square\s+)?[a-z]+)\s*\??$", re.IGNORECASE
 )
 # words after 多少/几 that are not a unit: the question goes on (多少是…, 几个方面 is a unit)
-_NOT_UNIT = frozenset("是的了呢吗啊要在和与及或为")
+_NOT_UNIT = frozenset("是的了呢吗啊要在和与及或为以")
 # money is asked as 钱 and written as 元
 _SAME_UNIT = {"钱": "元", "块": "元"}
 _YEAR_ZH = re.compile(r"哪一年|哪年|何年|何时|什么时候|哪个年份")
 _YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
+_AMOUNT_EN = re.compile(
+    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share|proportion|ratio)\b", re.IGNORECASE
+)
 # a figure, its magnitude and a measure word before the unit (100家企业, 3.2万列)
 _NUMBER = (
     r"(?:[0-9０-９]+(?:[.．][0-9]+)?|[一二两三四五六七八九十百千]+)\s*[万亿千百]?[\u4e00-\u9fff]?"
 )
 _YEAR = re.compile(r"20\d\d\s*年")
+# an amount of anything: a figure or a counted Chinese number (三个, 两项), once the years
+# (2023—2027年) and the item's own number (51. ) are set aside
+_AMOUNT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|项|家|条|处|倍|成|座|所)")
+_NOT_AMOUNT = re.compile(r"20\d\d\s*(?:[—－~-]\s*20\d\d\s*)?年?|^\s*[0-9]+\s*[.．、]")
 
 
 @dataclass(frozen=True)
@@ -39,31 +49,43 @@ class Asked:
 
     units: tuple[str, ...] = ()  # alternative spellings of the unit asked for
     year: bool = False
+    amount: bool = False  # a figure in no unit the question names (是多少, how many)
 
     @property
     def figure(self) -> bool:
-        return bool(self.units) or self.year
+        return bool(self.units) or self.year or self.amount
 
     def held_by(self, text: str) -> bool:
         """Whether ``text`` gives a figure of the kind asked (any unit, or a year)."""
         if self.year and _YEAR.search(text):
             return True
-        return any(re.search(_NUMBER + re.escape(u), text) for u in self.units)
+        if self.amount and _AMOUNT.search(_NOT_AMOUNT.sub(" ", text)):
+            return True
+        # a table row gives its unit once, in the row's name: 经济总量（万亿元） 13
+        return any(
+            re.search(_NUMBER + re.escape(u), text)
+            or (len(u) > 1 and u in text and _AMOUNT.search(_NOT_AMOUNT.sub(" ", text)))
+            for u in self.units
+        )
 
 
 def asked(question: str, english: bool, translate: Callable[[str], Translation]) -> Asked:
     """What figure the question asks for, if it says."""
     if english:
-        return Asked(_english_units(question, translate), bool(_YEAR_EN.search(question)))
+        units_en = _english_units(question, translate)
+        return Asked(units_en, bool(_YEAR_EN.search(question)), bool(_AMOUNT_EN.search(question)))
     units: list[str] = []
+    bare = False
     for m in _UNIT_ZH.finditer(question):
-        word = m.group(1)
+        word = m.group(1) or ""
         while word and word[-1] in _NOT_UNIT:
             word = word[:-1]
         if word and word[0] not in _NOT_UNIT:
             # the unit is the word's start: 多少公里的 -> 公里, 多少个一年 -> 个
             units += [_SAME_UNIT.get(word[:n], word[:n]) for n in (2, 1) if n <= len(word)]
-    return Asked(tuple(dict.fromkeys(units)), bool(_YEAR_ZH.search(question)))
+        elif m.group(0).startswith("多少"):
+            bare = True  # 是多少, 多少以内: a figure, its unit not said
+    return Asked(tuple(dict.fromkeys(units)), bool(_YEAR_ZH.search(question)), bare and not units)
 
 
 def _english_units(question: str, translate: Callable[[str], Translation]) -> tuple[str, ...]:

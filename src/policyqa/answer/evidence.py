@@ -33,6 +33,7 @@ FEATURES = (
     "agreement",  # 1 / worse rank of the clause both retrievers put highest (of the top 3)
     "figure_asked",  # the question asks for a figure in a unit, or a year (see .asked)
     "figure_missing",  # ... and none of the sentences nearest the question gives one
+    "figure_absent",  # ... and none of the top three clauses gives one anywhere
     "english",
     *(f"kind_{k.value}" for k in KINDS),
 )
@@ -58,6 +59,9 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
         "agreement": _agreement(hits[:3]),
         "figure_asked": float(wanted.figure),
         "figure_missing": float(wanted.figure and not any_holds(wanted, nearest)),
+        "figure_absent": float(
+            wanted.figure and not any_holds(wanted, [h.clause.text for h in hits[:3]])
+        ),
         "english": float(ctx.english),
     }
     out.update({f"kind_{k.value}": float(kind == k) for k in KINDS})
@@ -84,11 +88,17 @@ def _sentence_evidence(ctx: Context, hits: Sequence[Hit]) -> tuple[float, float,
 
 
 def _words(ctx: Context) -> list[tuple[str, ...]]:
-    """The question's content words as alternatives: an English question's concepts, a
-    Chinese question's own tokens (each its only form)."""
+    """The question's content words as alternatives: an English question's concepts and
+    the words no clause uses (as a Chinese question's unknown tokens count), a Chinese
+    question's own tokens (each its only form)."""
     if ctx.english:
-        return list(ctx.concepts)
+        return list(ctx.concepts) + [(w,) for w in _unknown(ctx) if not w.isdigit()]
     return [(t,) for t in ctx.tokens if has_han(t) or t.isalnum()]
+
+
+def _unknown(ctx: Context) -> list[str]:
+    """An English question's words that neither the dictionary nor the corpus knows."""
+    return [w for w in ctx.untranslated if w.lower() not in ctx.view.vocabulary]
 
 
 def _coverage(ctx: Context, text: str) -> float:
@@ -108,8 +118,7 @@ def _missing(ctx: Context) -> float:
     corpus_text = ctx.view.stats.text
     if ctx.english:
         words = len(ctx.concepts) + len(ctx.untranslated)
-        unknown = [w for w in ctx.untranslated if w.lower() not in ctx.view.vocabulary]
-        return len(unknown) / words if words else 1.0
+        return len(_unknown(ctx)) / words if words else 1.0
     toks = [t for t in ctx.tokens if has_han(t) and len(t) >= 2]
     if not toks:
         return 0.0

