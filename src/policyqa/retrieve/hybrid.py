@@ -55,8 +55,18 @@ class HybridRetriever:
 
     def _embed_query(self, query: str) -> Vectors:
         assert self.encoder is not None
-        vectors = self.encoder.encode_queries([query])
+        vectors = self.encoder.encode_queries([self._encoder_text(query)])
         return np.asarray(vectors[0], dtype=np.float32)
+
+    def _encoder_text(self, query: str) -> str:
+        """What the encoder reads for ``query``: an English question followed by the corpus
+        terms its words translate to, the most specific of each concept's alternatives (the
+        small encoder matches English to Chinese poorly: on the fitting sets' English
+        questions dense hit@5 went 0.735 -> 0.918 with them)."""
+        if not is_english(query):
+            return query
+        concepts = self.index.lexicon.translate(query).concepts
+        return " ".join([query, *(max(terms, key=len) for _, terms in concepts)])
 
     def query_vector(self, query: str) -> Vectors | None:
         """The question's embedding, computed once per distinct text (None without encoder)."""
