@@ -147,6 +147,8 @@ def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: b
         ("新生儿死亡率要控制在多少以内？", True, True),
         ("渝东北的“黄金三角”由哪几个县组成？", False, False),  # asks which, not how many
         ("去政府办事总要跑好几趟，纲要推行什么改革？", False, False),  # 好几: several
+        ("会不会把几个村子合到一起？", False, False),  # asks yes or no: 几 is "a few"
+        ("工作许可几个工作日内办结？", False, True),  # asks how many days
         ("How many new listed companies should there be by 2027?", True, True),
         ("Which body leads the corridor work in Liangjiang?", False, False),  # a place, no unit
         ("How large is the new area in square kilometres?", False, True),  # the unit

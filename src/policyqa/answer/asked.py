@@ -28,6 +28,12 @@ _NOT_UNIT = frozenset("是的了呢吗啊要在和与及或为以")
 # money is asked as 钱 and written as 元
 _SAME_UNIT = {"钱": "元", "块": "元"}
 _YEAR_ZH = re.compile(r"哪一年|哪年|何年|何时|什么时候|哪个年份")
+# a clause (between commas) that asks with another word uses 几 for "a few" (会不会把几个村子
+# 合到一起？ asks yes or no); 多少 always asks
+_OTHER_ASK = re.compile(
+    r"会不会|是不是|能不能|有没有|是否|能否|有无|吗|什么|哪|怎么|如何|怎样|为什么"
+)
+_CLAUSE = re.compile(r"[^，,；;、。？?！!]+")
 _YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
 _AMOUNT_EN = re.compile(
     r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share|proportion|ratio)\b", re.IGNORECASE
@@ -76,7 +82,13 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         return Asked(units_en, bool(_YEAR_EN.search(question)), bool(_AMOUNT_EN.search(question)))
     units: list[str] = []
     bare = False
-    for m in _UNIT_ZH.finditer(question):
+    matches = [
+        m
+        for part in _CLAUSE.findall(question)
+        for m in _UNIT_ZH.finditer(part)
+        if m.group(0).startswith("多少") or not _OTHER_ASK.search(part)
+    ]
+    for m in matches:
         word = m.group(1) or ""
         while word and word[-1] in _NOT_UNIT:
             word = word[:-1]

@@ -31,6 +31,8 @@ _TARGET_VALUE = re.compile(r"20\d\d年目标.+")
 _YEARS = re.compile(r"20\d\d\s*(?:年|[—–\-至到]\s*20\d\d)")
 _UNIT = re.compile(r"（[^（）]*）$")  # an indicator's unit after its name: （万亿元）
 _UNHEADED = f"”（{UNHEADED_NOTE}）"
+# clauses of a compared document's own retrieval whose sentences may answer for it
+CROSS_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def cross(
         sub.tokens = ctx.without_names(got.query) or ctx.tokens
         segs = _row_answer(sub) if figure else []
         if not segs:
-            scored = score_sentences(sub, got.hits[:3], numeric=figure)
+            scored = score_sentences(sub, got.hits[:CROSS_DEPTH], numeric=figure)
             if scored and scored[0].score >= floor:
                 segs = sentence_segments(pick(scored, 2))
         out.append((doc, segs))

@@ -36,7 +36,7 @@ from ..answer.evidence import FEATURES
 from ..answer.kinds import cross_documents
 from ..answer.plan import plan
 from ..answer.scoring import SENTENCE_FEATURES, Candidate, candidates_with_features
-from ..answer.templates import candidates
+from ..answer.templates import CROSS_DEPTH, candidates
 from ..engine import Engine
 from ..settings import load_settings
 from ..text.normalize import squash
@@ -93,7 +93,7 @@ def measure(engine: Engine, items: Sequence[GoldItem]) -> tuple[list[Row], list[
             for doc in cross_documents(ctx.question, ctx.view.documents):
                 got = extra[f"cross:{doc}"]
                 toks = ctx.without_names(got.query) or None
-                cands = candidates_with_features(ctx, got.hits[:3], toks, numeric=True)
+                cands = candidates_with_features(ctx, got.hits[:CROSS_DEPTH], toks, numeric=True)
                 sentence_rows += _sentence_rows(it, cands, f"{it.id}:{doc}")
         else:
             numeric = kind == AnswerKind.NUMERIC
