@@ -118,6 +118,20 @@ def test_folds_keep_a_question_together_and_strata_balanced() -> None:
         assert sum(strata[i] for i in f) == 3  # one rare question per fold
 
 
+def test_threshold_meets_its_target_in_every_stratum() -> None:
+    """One stratum (English) refused more often at the pooled threshold: the threshold falls
+    until it too is within the target."""
+    y = np.array([1.0] * 100 + [0.0] * 10)
+    strata = [0] * 70 + [1] * 30 + [0] * 10
+    p = np.concatenate([np.linspace(0.5, 1.0, 70), np.linspace(0.2, 1.0, 30), [0.1] * 10])[None]
+    pooled = fitting.choose_threshold(p, y, 0.03)
+    split = fitting.choose_threshold(p, y, 0.03, strata)
+    english = (y == 1) & (np.array(strata) == 1)
+    assert (p[0][english] < pooled).mean() > 0.03  # the pooled one fails English
+    assert (p[0][english] < split).mean() <= 0.03 and split < pooled
+    assert (p[0][y == 0] < split).all()  # the unanswerables are still refused
+
+
 def test_threshold_meets_its_target_on_the_rows_it_was_chosen_on() -> None:
     y = np.array([1.0] * 97 + [0.0] * 3)
     p = np.concatenate([np.linspace(0.3, 1.0, 97), [0.1, 0.2, 0.35]])[None, :]

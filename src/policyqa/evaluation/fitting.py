@@ -79,13 +79,18 @@ def trade_off(p: Matrix, y: Matrix, threshold: float) -> dict[str, float]:
     }
 
 
-def choose_threshold(p: Matrix, y: Matrix, target: float) -> float:
+def choose_threshold(
+    p: Matrix, y: Matrix, target: float, strata: Sequence[int] | None = None
+) -> float:
     """The highest threshold whose out-of-fold false "not found" (mean over the repeats in
-    ``p``'s rows) is at most ``target``: as many refusals as that allows."""
+    ``p``'s rows) is at most ``target`` in every stratum of ``strata`` (all rows one stratum
+    when None): as many refusals as that allows."""
+    groups = np.zeros(len(y), dtype=np.int64) if strata is None else np.asarray(strata)
+    masks = [(y == 1) & (groups == g) for g in np.unique(groups)]
+    masks = [m for m in masks if m.any()]
     best = 0.0
     for t in np.unique(np.round(p, 4)):
-        false_nf = float(np.mean([(row[y == 1] < t).mean() for row in p]))
-        if false_nf <= target:
+        if all(float(np.mean([(row[m] < t).mean() for row in p])) <= target for m in masks):
             best = max(best, float(t))
     return best
 
