@@ -205,9 +205,25 @@ def test_second_fitting_set_is_well_formed(corpus):
     assert counts["unanswerable"] >= 40
 
 
+FRESH_DEV3 = GOLD_DIR / "fresh-dev3.jsonl"
+
+
+def test_third_fitting_set_is_well_formed(corpus):
+    """fresh-dev3 (eval/gold/FRESH.md): valid, sequential ids, the kinds it was written for,
+    at least 40 unanswerables and English questions among both kinds."""
+    items = _items(FRESH_DEV3)
+    assert gv.verify(items, corpus) == []
+    assert [it["id"] for it in items] == [f"fd3-{i:03d}" for i in range(1, len(items) + 1)]
+    counts = Counter(it["type"] for it in items)
+    assert set(counts) == {"paraphrase", "cross_lingual", "unanswerable"}, counts
+    assert counts["unanswerable"] >= 40
+    assert sum(it["lang"] == "en" and it["type"] == "unanswerable" for it in items) >= 10
+
+
 def test_all_gold_sets_together_have_no_problems(dev, heldout, sample, corpus):
-    """Ids unique and no gold string shared across all six sets."""
-    fresh = [it for _, path in FRESH.values() for it in _items(path)] + _items(FRESH_DEV2)
+    """Ids unique and no gold string shared across all seven sets."""
+    fresh = [it for _, path in FRESH.values() for it in _items(path)]
+    fresh += _items(FRESH_DEV2) + _items(FRESH_DEV3)
     assert gv.verify(dev + heldout + sample + fresh, corpus) == []
 
 
