@@ -350,13 +350,6 @@ def test_no_hits_is_not_found(engine):
 @pytest.mark.parametrize(
     ("question", "clause", "quote"),
     [
-        # 第21条 is the 2nd hit; 第22条's sentences sit nearer the question on average, but
-        # each clause's own nearest sentence decides (best_in_clause)
-        (
-            "老商场、空着的铺面怎么盘活？2026—2030年行动方案在促消费方面有什么说法？",
-            "action-2026:21",
-            "闲置商业空间升级",
-        ),
         (
             "央行在搞的数字人民币这类研究，规划纲要支不支持在成渝开展？",
             "outline:5.2.4",

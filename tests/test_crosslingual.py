@@ -53,6 +53,16 @@ def test_names_are_found_by_their_pinyin_and_never_by_where_they_are() -> None:
     assert "zhongxin" not in lexicon  # 中心 is no name: it is asked for as "centre"
 
 
+def test_a_compound_the_corpus_lacks_is_read_by_its_head() -> None:
+    lines = [
+        "國內生產總值 国内生产总值 [guo2 nei4] /gross domestic product (GDP)/\n",
+        "不發達 不发达 [bu4 fa1 da2] /underdeveloped/\n",
+    ]
+    lexicon = build_lexicon({"生产总值", "发达"}, lines)
+    assert lexicon["gdp"] == ["生产总值"]  # the corpus writes 地区生产总值
+    assert "underdeveloped" not in lexicon  # 不发达 is not 发达
+
+
 @pytest.mark.parametrize(
     ("question", "phrase", "term"),
     [

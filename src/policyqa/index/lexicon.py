@@ -79,6 +79,8 @@ def build_lexicon(vocabulary: Set[str], lines: Iterable[str] | None = None) -> d
         term = entry.group(2)
         name = entry.group(3)[:1].isupper()
         (names if name else common).add(term)
+        if term not in vocabulary and not name:
+            term = _head(term, vocabulary) or term
         # single characters the corpus never uses alone still join into its words (陆 + 海)
         kept = term in vocabulary or (len(term) == 1 and HAN_CHAR.match(term) is not None)
         for gloss in entry.group(4).split("/"):
@@ -106,6 +108,21 @@ def build_lexicon(vocabulary: Set[str], lines: Iterable[str] | None = None) -> d
         if spelling not in english:
             lexicon[spelling] |= terms
     return {key: sorted(terms) for key, terms in sorted(lexicon.items())}
+
+
+# a word that starts by negating its head means the opposite of it (不发达, 反垄断, 无人)
+_NEGATING = frozenset("不非无未反没")
+
+
+def _head(term: str, vocabulary: Set[str]) -> str | None:
+    """The longest ending of a word the corpus does not use that it does use: a Chinese
+    compound ends in its head (国内生产总值 -> 生产总值, 对外贸易 -> 贸易)."""
+    if term[:1] in _NEGATING:
+        return None
+    for start in range(1, len(term) - 1):
+        if term[start:] in vocabulary:
+            return term[start:]
+    return None
 
 
 def _pinyin_names(vocabulary: Set[str]) -> dict[str, set[str]]:
