@@ -167,8 +167,10 @@ def test_streamed_answer_shows_verified_sentences(
     assert page.locator(".chat").get_attribute("data-stream") == "on"
     _ask(page, FIRST)
     bubble = _ask(page, FOLLOW)
-    # the final answer replaces the extractive one once the stream ends
-    bubble.locator(".answer-text", has_text="「5700公里」").wait_for()
+    # the final answer replaces the extractive one once the stream ends; the first streamed
+    # answer of a fresh server also loads what the stream path uses, which took over 20 s on
+    # a busy CI machine: this asserts what is shown, not how fast (speed is in bench/)
+    bubble.locator(".answer-text", has_text="「5700公里」").wait_for(timeout=60_000)
     text = bubble.inner_text()
     assert "按上文理解为" in text and "9999" not in text
     assert "rephrase" in model.calls
