@@ -533,7 +533,17 @@
       var history = historyOf();
 
       var live = null; // the paragraph the verified sentences of a stream go into
+      // a stream's later events can arrive in the same read as its first answer: they wait
+      // until that answer is shown, else it would be drawn over the final one
+      var shown = false, queued = [];
       function onEvent(name, data) {
+        if (shown) show(name, data); else queued.push([name, data]);
+      }
+      function flush() {
+        shown = true;
+        queued.splice(0).forEach(function (e) { show(e[0], e[1]); });
+      }
+      function show(name, data) {
         if (name === "sentence") {
           if (!live) {
             bubble.appendChild(el("p", { className: "answer-label", text: "语言模型改写（逐句核验引用）" }));
@@ -570,6 +580,7 @@
             saveState(); updateToolbar(); refreshList();
           }
           status.textContent = res.body.abstained ? "未找到明确答案" : "已回答，引用 " + res.body.citations.length + " 条";
+          flush();
         })
         .catch(function () { failed(bubble, "无法连接服务器，请稍后重试。"); })
         .then(function () {
