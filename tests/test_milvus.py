@@ -1,7 +1,8 @@
 """The Milvus backend on Milvus Lite (a local file, in this process; a server URI runs the
-same code): on every gold set its hybrid ranking matches faiss + bm25s within 0.01 hit@5 and
-MRR@10, from the index's own vectors (nothing is embedded again), and ``policyqa add`` /
-``remove`` reach it (scripts/test.sh installs the ``milvus`` extra, so CI runs this)."""
+same code): on every gold set (every other question) its hybrid ranking matches faiss +
+bm25s within 0.01 hit@5 and MRR@10, from the index's own vectors (nothing is embedded
+again), and ``policyqa add`` / ``remove`` reach it (scripts/test.sh installs the ``milvus``
+extra, so CI runs this)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ print(json.dumps({
 def test_milvus_hybrid_matches_in_process_on_the_gold_sets(engine: Engine, milvus: Engine) -> None:
     backend = milvus.retriever.backend
     assert isinstance(backend, MilvusBackend)
-    items = load_gold(GOLD)
+    # every other question of each set: the sets' kinds all stay, in half the time
+    items = load_gold(GOLD)[::2]
     assert len({it.source for it in items}) == len(GOLD) >= 5  # every gold set
     here = evaluate(engine, items, modes=(Mode.HYBRID,), answers=False)["retrieval"]["hybrid"]
     there = evaluate(milvus, items, modes=(Mode.HYBRID,), answers=False)["retrieval"]["hybrid"]
