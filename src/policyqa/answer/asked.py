@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..index.lexicon import Translation
 
-# the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one.
+# the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one (below).
 # 哪几/这几/好几 are not a count asked for (哪几个县 asks which, 好几趟 means several)
 _UNIT_ZH = re.compile(r"(?:多少|(?<![哪这那好])几)\s*([\u4e00-\u9fff%A-Za-z]{1,3})?")
 # "how many tonnes", or a "how large/long/…" question ending "in square kilometres?" (a
@@ -35,9 +35,23 @@ _OTHER_ASK = re.compile(
 )
 _CLAUSE = re.compile(r"[^，,；;、。？?！!]+")
 _YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
-_AMOUNT_EN = re.compile(
-    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|share|proportion|ratio)\b", re.IGNORECASE
+# an amount asked by a question word (how many, how long) or by the measure it names: "what
+# is the total investment", "what monthly rent does…" ask for a figure as "how much" does.
+# The nouns are English words for measured quantities, not words of any document
+_MEASURE_EN = (
+    r"(?:price|cost|investment|budget|rent|wage|pension|capacity|ratio|rate|concentration|"
+    r"length|area|population|output|value|speed|number|total|amount|size|volume|fee|share|"
+    r"proportion|percentage|loan|income)s?"
 )
+_AMOUNT_EN = re.compile(
+    r"\bhow\s+(?:many|much|long|large|big|far|high|fast|wide|deep|tall)\b"
+    r"|\bwhat\s+(?:percentage|share|proportion|ratio)\b"
+    rf"|\bwhat\s+(?:is|are|was|were|will\s+be)\s+the\s+(?:[\w-]+\s+){{0,3}}?{_MEASURE_EN}\b"
+    rf"|\bwhat\s+(?:[\w-]+\s+){{0,2}}?{_MEASURE_EN}\s+(?:does|do|did|will|is|are|must|should|can)\b",
+    re.IGNORECASE,
+)
+# 多大比重, 多长, 多久: a size, length or time asked for in no unit the question names
+_SIZE_ZH = re.compile(r"多[大长高远快宽深久]")  # not 多重: "multiple"
 # a figure, its magnitude and a measure word before the unit (100家企业, 3.2万列)
 _NUMBER = (
     r"(?:[0-9０-９]+(?:[.．][0-9]+)?|[一二两三四五六七八九十百千]+)\s*[万亿千百]?[\u4e00-\u9fff]?"
@@ -79,7 +93,11 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
     """What figure the question asks for, if it says."""
     if english:
         units_en = _english_units(question, translate)
-        return Asked(units_en, bool(_YEAR_EN.search(question)), bool(_AMOUNT_EN.search(question)))
+        # "how large … in square kilometres?" names its unit; "how many X" may only name the
+        # thing counted (X is often an adjective), so any figure still answers it
+        named = any(m.group(2) for m in _UNIT_EN.finditer(question))
+        amount = bool(_AMOUNT_EN.search(question)) and not named
+        return Asked(units_en, bool(_YEAR_EN.search(question)), amount)
     units: list[str] = []
     bare = False
     matches = [
@@ -97,6 +115,7 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
             units += [_SAME_UNIT.get(word[:n], word[:n]) for n in (2, 1) if n <= len(word)]
         elif m.group(0).startswith("多少"):
             bare = True  # 是多少, 多少以内: a figure, its unit not said
+    bare = bare or bool(_SIZE_ZH.search(question))
     return Asked(tuple(dict.fromkeys(units)), bool(_YEAR_ZH.search(question)), bare and not units)
 
 

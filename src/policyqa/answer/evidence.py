@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..text.chars import has_han
 from ..text.sentences import sentences
 from ..types import AnswerKind, Hit
-from .asked import any_holds, asked
+from .asked import Asked, any_holds, asked
 from .context import Context
 
 # the kinds a question can be answered as before the answer is composed (clause lookups are
@@ -34,6 +34,7 @@ FEATURES = (
     "figure_asked",  # the question asks for a figure in a unit, or a year (see .asked)
     "figure_missing",  # ... and none of the sentences nearest the question gives one
     "figure_absent",  # ... and none of the top three clauses gives one anywhere
+    "figure_coverage",  # coverage of the best sentence of the top 3 giving it (1: none asked)
     "english",
     *(f"kind_{k.value}" for k in KINDS),
 )
@@ -62,6 +63,7 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
         "figure_absent": float(
             wanted.figure and not any_holds(wanted, [h.clause.text for h in hits[:3]])
         ),
+        "figure_coverage": _figure_coverage(ctx, wanted, hits[:3]) if wanted.figure else 1.0,
         "english": float(ctx.english),
     }
     out.update({f"kind_{k.value}": float(kind == k) for k in KINDS})
@@ -110,6 +112,13 @@ def _coverage(ctx: Context, text: str) -> float:
     weights = [min(ctx.weight(t) for t in w) for w in words]
     found = sum(wt for w, wt in zip(words, weights, strict=True) if any(t in lowered for t in w))
     return found / sum(weights)
+
+
+def _figure_coverage(ctx: Context, wanted: Asked, hits: Sequence[Hit]) -> float:
+    """Coverage of the question's words by the best sentence that gives the figure asked:
+    a figure the clause gives of something else stands in a sentence about that."""
+    held = [s for h in hits for s in sentences(h.clause.text) if wanted.held_by(s)]
+    return max((_coverage(ctx, s) for s in held), default=0.0)
 
 
 def _missing(ctx: Context) -> float:

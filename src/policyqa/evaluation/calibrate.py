@@ -7,7 +7,8 @@ engine does before answering, then
 - **answerability** (``answer/answerability.json``): one row per question, label "the
   corpus answers it"; the features kept by backward elimination and the L2 penalty chosen
   by repeated stratified cross-validation (out-of-fold log-loss), the threshold the highest
-  whose out-of-fold false "not found" stays within 3 % for Chinese and English questions each;
+  whose out-of-fold false "not found" stays within 2 % (a margin under the 3 % goal) for
+  Chinese and English questions each;
 - **sentences** (``answer/sentences.json``): one row per candidate sentence, label "holds
   an answer string of the question, in a gold clause"; folds by question, and the
   probability a further sentence needs to be quoted beside the best one (the fewest
@@ -53,6 +54,10 @@ REPEATS = 20
 SENTENCE_REPEATS = 3
 SEED = 13
 TARGET_FALSE_NOT_FOUND = 0.03
+# the threshold is chosen for 2 % out of fold, a margin under the 3 % goal: the English
+# stratum has about 70 answerable rows, so one fold's rate moves by 1.5 points a question,
+# and questions written by other hands sit farther from the fitting sets than folds do
+FIT_FALSE_NOT_FOUND = 0.02
 FLOORS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.01)
 PACKAGE = Path(__file__).resolve().parents[1] / "answer"
 
@@ -132,10 +137,10 @@ def answerability_record(rows: Sequence[Row], names: Sequence[str] = FEATURES) -
     """Penalty, threshold and the out-of-fold numbers they were chosen by."""
     _, y = matrix(rows, names)
     l2, probs, losses = _penalty(rows, names, REPEATS, by_label=True)
-    # within 3 % for Chinese and for English questions each: at one threshold for all, the
+    # within the margin for Chinese and English questions each: at one threshold for all, the
     # English answerables (fewer, lower cosines) were refused twice as often out of fold
     english = [int(r.x["english"]) for r in rows]
-    threshold = choose_threshold(probs, y, TARGET_FALSE_NOT_FOUND, english)
+    threshold = choose_threshold(probs, y, FIT_FALSE_NOT_FOUND, english)
     at = [trade_off(row, y, threshold) for row in probs]
     en = np.array(english, dtype=bool)
     by_language = {
