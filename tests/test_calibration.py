@@ -166,6 +166,13 @@ def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: b
         ("How many new listed companies should there be by 2027?", True, True),
         ("Which body leads the corridor work in Liangjiang?", False, False),  # a place, no unit
         ("How large is the new area in square kilometres?", False, True),  # the unit
+        # a measure named asks for a figure as "how much" does
+        ("What is the planned total investment for the new railway?", True, True),
+        ("What monthly rent does the new area charge for talent apartments?", True, True),
+        ("How long will the second phase of the expressway be?", True, True),
+        ("What does the plan say about rent for talent apartments?", False, False),
+        ("到2027年，外贸进出口总额要占全市多大比重？", True, True),  # a share, no unit
+        ("两江新区要构建哪些多重保障机制？", False, False),  # 多重: "multiple", not a size
     ],
 )
 def test_a_figure_asked_without_its_unit(question: str, amount: bool, figure: bool) -> None:
@@ -191,3 +198,15 @@ def test_a_figure_in_the_unit_asked_is_found() -> None:
     a = asked("中欧班列要求累计开行超过多少列？", False, lambda q: None)  # type: ignore[arg-type,return-value]
     assert a.held_by("累计开行超过3.2万列")
     assert not a.held_by("推动中欧班列高质量发展")
+
+
+def test_a_year_no_top_clause_names_lowers_the_probability(engine) -> None:
+    """The same question for the year a plan sets its target for, and for a year no clause
+    near it names: only the second has ``year_absent``, and it is less likely answered."""
+    named = engine.prepare("到2030年重庆研发经费投入强度目标是多少？").evidence
+    other = engine.prepare("到2045年重庆研发经费投入强度目标是多少？").evidence
+    assert (named["year_absent"], other["year_absent"]) == (0.0, 1.0)
+    assert answerability.probability(other) < answerability.probability(named)
+    # a plan named by its period: the years are in its clauses' citation
+    period = engine.prepare("2023—2027年行动方案对养老机构服务质量有什么要求？").evidence
+    assert period["year_absent"] == 0.0

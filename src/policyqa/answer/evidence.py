@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..text.chars import has_han
+from ..text.numerals import YEAR
 from ..text.sentences import sentences
 from ..types import AnswerKind, Hit
 from .asked import Asked, any_holds, asked
@@ -35,6 +36,7 @@ FEATURES = (
     "figure_missing",  # ... and none of the sentences nearest the question gives one
     "figure_absent",  # ... and none of the top three clauses gives one anywhere
     "figure_coverage",  # coverage of the best sentence of the top 3 giving it (1: none asked)
+    "year_absent",  # the question names years no clause of the top three (or its citation) has
     "english",
     *(f"kind_{k.value}" for k in KINDS),
 )
@@ -64,6 +66,7 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
             wanted.figure and not any_holds(wanted, [h.clause.text for h in hits[:3]])
         ),
         "figure_coverage": _figure_coverage(ctx, wanted, hits[:3]) if wanted.figure else 1.0,
+        "year_absent": _year_absent(ctx.question, hits[:3]),
         "english": float(ctx.english),
     }
     out.update({f"kind_{k.value}": float(kind == k) for k in KINDS})
@@ -119,6 +122,15 @@ def _figure_coverage(ctx: Context, wanted: Asked, hits: Sequence[Hit]) -> float:
     a figure the clause gives of something else stands in a sentence about that."""
     held = [s for h in hits for s in sentences(h.clause.text) if wanted.held_by(s)]
     return max((_coverage(ctx, s) for s in held), default=0.0)
+
+
+def _year_absent(question: str, hits: Sequence[Hit]) -> float:
+    """1 when the question names a year (2025, 2040) and none of ``hits`` names all it does,
+    in its text or its citation (a document's title gives its period): a plan's target for
+    another year than it sets one for is not in it."""
+    years = set(YEAR.findall(question))
+    texts = [h.clause.text + h.clause.citation for h in hits]
+    return float(bool(years) and not any(all(y in t for y in years) for t in texts))
 
 
 def _missing(ctx: Context) -> float:

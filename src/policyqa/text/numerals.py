@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _DIGITS |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -9,6 +11,8 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _TO_CN = "零一二三四五六七八九"
 _TO_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
+# a year written in digits, as questions and plans name them (2027, 2026—2030年)
+YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
 def cn_to_int(text: str) -> int | None:
