@@ -71,6 +71,8 @@ def test_a_compound_the_corpus_lacks_is_read_by_its_head() -> None:
         ("What environmental standards are unified?", "environmental", "环境"),  # adjective
         ("What does the plan say about Chengdu?", "chengdu", "成都"),  # a name, by pinyin
         ("What does the plan say about Sichuan?", "sichuan", "四川"),
+        ("Which cities in north-western China?", "north western", "西北"),  # a compound apart
+        ("How do the south-west and the north-east cooperate?", "north east", "东北"),
     ],
 )
 def test_english_forms_reach_the_corpus_terms(

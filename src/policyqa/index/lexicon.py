@@ -144,7 +144,7 @@ def _pinyin_names(vocabulary: Set[str]) -> dict[str, set[str]]:
 # and British spellings of its American ones (centre -> center, specialised -> specialized)
 _ENDINGS = (
     ("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
-    ("ing", "e"), ("al", ""), ("ical", "y"),
+    ("ing", "e"), ("al", ""), ("ical", "y"), ("ern", ""),
 )  # fmt: skip
 _BRITISH = (("tre", "ter"), ("ise", "ize"), ("ised", "ized"), ("isation", "ization"))
 
@@ -194,6 +194,10 @@ class Lexicon:
         for last in _forms(words[-1]):
             if found := self.entries.get(" ".join([*words[:-1], last])):
                 return set(found)
+        if len(words) == 2:  # a compound written apart: north-western -> northwest(ern)
+            for joined in _forms(words[0] + words[1]):
+                if found := self.entries.get(joined):
+                    return set(found)
         return set()
 
     def translate(self, question: str) -> Translation:
