@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..index.lexicon import Translation
+from ..text.numerals import AMOUNT
 
 # the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one (below).
 # 哪几/这几/好几 are not a count asked for (哪几个县 asks which, 好几趟 means several)
@@ -57,9 +58,8 @@ _NUMBER = (
     r"(?:[0-9０-９]+(?:[.．][0-9]+)?|[一二两三四五六七八九十百千]+)\s*[万亿千百]?[\u4e00-\u9fff]?"
 )
 _YEAR = re.compile(r"20\d\d\s*年")
-# an amount of anything: a figure or a counted Chinese number (三个, 两项), once the years
+# an amount of anything (text.numerals.AMOUNT) counts once the years
 # (2023—2027年) and the item's own number (51. ) are set aside
-_AMOUNT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|项|家|条|处|倍|成|座|所)")
 _NOT_AMOUNT = re.compile(r"20\d\d\s*(?:[—－~-]\s*20\d\d\s*)?年?|^\s*[0-9]+\s*[.．、]")
 
 
@@ -79,12 +79,14 @@ class Asked:
         """Whether ``text`` gives a figure of the kind asked (any unit, or a year)."""
         if self.year and _YEAR.search(text):
             return True
-        if self.amount and _AMOUNT.search(_NOT_AMOUNT.sub(" ", text)):
+        if not (self.amount or self.units):
+            return False
+        amount = bool(AMOUNT.search(_NOT_AMOUNT.sub(" ", text)))
+        if self.amount and amount:
             return True
         # a table row gives its unit once, in the row's name: 经济总量（万亿元） 13
         return any(
-            re.search(_NUMBER + re.escape(u), text)
-            or (len(u) > 1 and u in text and _AMOUNT.search(_NOT_AMOUNT.sub(" ", text)))
+            re.search(_NUMBER + re.escape(u), text) or (len(u) > 1 and u in text and amount)
             for u in self.units
         )
 

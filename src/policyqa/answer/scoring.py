@@ -13,18 +13,15 @@ paraphrases it was fitted on.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text.normalize import squash
+from ..text.numerals import AMOUNT
 from ..text.sentences import sentences
 from ..types import Clause, Hit
 from .calibration import load_model
 from .context import Context
-
-# a figure, or a counted Chinese number (三个, 两项): what a numeric question asks for
-_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|项|家|条|处|倍|成)")
 
 MODEL = "sentences"
 SENTENCE_FEATURES = (
@@ -85,7 +82,7 @@ def candidates_with_features(
     out = []
     for (rank, h, s), c, o in zip(rows, cos, over, strict=True):
         c_ = h.clause
-        figure = float(bool(_DIGIT.search(s)))
+        figure = float(bool(AMOUNT.search(s)))
         x = {
             "cos": c,
             "cos_gap": c - best_cos,

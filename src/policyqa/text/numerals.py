@@ -11,6 +11,9 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _TO_CN = "零一二三四五六七八九"
 _TO_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
+# a figure, or a counted Chinese number (三个, 两项, 100所): what a question asking for an
+# amount wants a sentence to give
+AMOUNT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|项|家|条|处|倍|成|座|所)")
 # a year written in digits, as questions and plans name them (2027, 2026—2030年)
 YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
