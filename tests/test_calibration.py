@@ -19,7 +19,7 @@ from policyqa.evaluation.gold import load_gold
 from policyqa.index.lexicon import Translation
 
 ROWS = REPO / "eval" / "calibration"
-REPORTING_SETS = {"heldout", "sample", "fresh-heldout"}
+REPORTING_SETS = {"heldout", "sample", "fresh-heldout", "fresh-heldout2"}
 
 
 @pytest.fixture(scope="module")

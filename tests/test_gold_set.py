@@ -220,10 +220,24 @@ def test_third_fitting_set_is_well_formed(corpus):
     assert sum(it["lang"] == "en" and it["type"] == "unanswerable" for it in items) >= 10
 
 
+FRESH_HELDOUT2 = GOLD_DIR / "fresh-heldout2.jsonl"
+
+
+def test_second_reporting_set_is_well_formed(corpus):
+    """fresh-heldout2 (eval/gold/FRESH.md): valid, sequential ids, every kind, both languages
+    among the unanswerables."""
+    items = _items(FRESH_HELDOUT2)
+    assert gv.verify(items, corpus) == []
+    assert [it["id"] for it in items] == [f"fh2-{i:03d}" for i in range(1, len(items) + 1)]
+    assert {it["type"] for it in items} == gv.TYPES
+    unanswerable = [it["lang"] for it in items if it["type"] == "unanswerable"]
+    assert set(unanswerable) == {"zh", "en"} and len(unanswerable) >= 10
+
+
 def test_all_gold_sets_together_have_no_problems(dev, heldout, sample, corpus):
-    """Ids unique and no gold string shared across all seven sets."""
+    """Ids unique and no gold string shared across all eight sets."""
     fresh = [it for _, path in FRESH.values() for it in _items(path)]
-    fresh += _items(FRESH_DEV2) + _items(FRESH_DEV3)
+    fresh += _items(FRESH_DEV2) + _items(FRESH_DEV3) + _items(FRESH_HELDOUT2)
     assert gv.verify(dev + heldout + sample + fresh, corpus) == []
 
 
