@@ -11,6 +11,7 @@ with a model fitted on labelled questions; nothing here decides on its own.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..text.chars import has_han
 from ..text.numerals import YEAR
@@ -49,8 +50,10 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
     """The evidence for ``ctx``'s question, by feature name (see :data:`FEATURES`)."""
     hits = ctx.hits[:DEPTH]
     wanted = asked(ctx.question, ctx.english, ctx.view.translate)
-    cos_sentence, margin, nearest = _sentence_evidence(ctx, hits)
-    covers = [_coverage(ctx, h.clause.text + "".join(h.clause.heading_path)) for h in hits[:3]]
+    split = [(i, s) for i, h in enumerate(hits) for s in sentences(h.clause.text)]
+    cos_sentence, margin, nearest = _sentence_evidence(ctx, split, len(hits))
+    wording = _wording(ctx)
+    covers = [wording.coverage(h.clause.text + "".join(h.clause.heading_path)) for h in hits[:3]]
     out = {
         "cos_clause": ctx.nearest if ctx.nearest is not None else cos_sentence,
         "cos_sentence": cos_sentence,
@@ -58,14 +61,14 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
         "coverage": max(covers, default=0.0),
         "coverage_top": covers[0] if covers else 0.0,
         "missing": _missing(ctx),
-        "elsewhere": _elsewhere(ctx, [h.clause.text for h in hits[:3]]),
+        "elsewhere": _elsewhere(ctx, wording, [h.clause.text for h in hits[:3]]),
         "agreement": _agreement(hits[:3]),
         "figure_asked": float(wanted.figure),
         "figure_missing": float(wanted.figure and not any_holds(wanted, nearest)),
         "figure_absent": float(
             wanted.figure and not any_holds(wanted, [h.clause.text for h in hits[:3]])
         ),
-        "figure_coverage": _figure_coverage(ctx, wanted, hits[:3]) if wanted.figure else 1.0,
+        "figure_coverage": _figure_coverage(wording, wanted, split) if wanted.figure else 1.0,
         "year_absent": _year_absent(ctx.question, hits[:3]),
         "english": float(ctx.english),
     }
@@ -73,20 +76,18 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
     return out
 
 
-def _sentence_evidence(ctx: Context, hits: Sequence[Hit]) -> tuple[float, float, list[str]]:
+def _sentence_evidence(
+    ctx: Context, split: Sequence[tuple[int, str]], clauses: int
+) -> tuple[float, float, list[str]]:
     """Best sentence cosine, its lead over the best sentence of another clause, and the
-    sentences nearest the question."""
-    owners: list[int] = []
-    texts: list[str] = []
-    for i, h in enumerate(hits):
-        for s in sentences(h.clause.text):
-            owners.append(i)
-            texts.append(s)
+    sentences nearest the question, from the (clause's rank, sentence) pairs of ``split``."""
+    owners = [i for i, _ in split]
+    texts = [s for _, s in split]
     if not texts:
         return 0.0, 0.0, []
     sims = ctx.sentence_cos(texts)
     best_of = [max((x for o, x in zip(owners, sims, strict=True) if o == i), default=0.0)
-               for i in range(len(hits))]  # fmt: skip
+               for i in range(clauses)]  # fmt: skip
     ranked = sorted(best_of, reverse=True)
     nearest = [t for _, t in sorted(zip(sims, texts, strict=True), reverse=True)[:NEAREST]]
     return ranked[0], ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0), nearest
@@ -106,22 +107,33 @@ def _unknown(ctx: Context) -> list[str]:
     return [w for w in ctx.untranslated if w.lower() not in ctx.view.vocabulary]
 
 
-def _coverage(ctx: Context, text: str) -> float:
-    """Share of the question's words (weighted by rarity) that ``text`` uses."""
+@dataclass(frozen=True)
+class _Wording:
+    """The question's content words (see :func:`_words`) and their rarity weights."""
+
+    words: list[tuple[str, ...]]
+    weights: list[float]
+
+    def coverage(self, text: str) -> float:
+        """Share of the question's words (weighted by rarity) that ``text`` uses."""
+        if not self.words:
+            return 0.0
+        lowered = text.lower()
+        pairs = zip(self.words, self.weights, strict=True)
+        return sum(wt for w, wt in pairs if any(t in lowered for t in w)) / sum(self.weights)
+
+
+def _wording(ctx: Context) -> _Wording:
     words = _words(ctx)
-    if not words:
-        return 0.0
-    lowered = text.lower()
-    weights = [min(ctx.weight(t) for t in w) for w in words]
-    found = sum(wt for w, wt in zip(words, weights, strict=True) if any(t in lowered for t in w))
-    return found / sum(weights)
+    return _Wording(words, [min(ctx.weight(t) for t in w) for w in words])
 
 
-def _figure_coverage(ctx: Context, wanted: Asked, hits: Sequence[Hit]) -> float:
-    """Coverage of the question's words by the best sentence that gives the figure asked:
-    a figure the clause gives of something else stands in a sentence about that."""
-    held = [s for h in hits for s in sentences(h.clause.text) if wanted.held_by(s)]
-    return max((_coverage(ctx, s) for s in held), default=0.0)
+def _figure_coverage(wording: _Wording, wanted: Asked, split: Sequence[tuple[int, str]]) -> float:
+    """Coverage of the question's words by the best sentence of the top three clauses that
+    gives the figure asked: a figure the clause gives of something else stands in a
+    sentence about that."""
+    held = [s for i, s in split if i < 3 and wanted.held_by(s)]
+    return max((wording.coverage(s) for s in held), default=0.0)
 
 
 def _year_absent(question: str, hits: Sequence[Hit]) -> float:
@@ -148,21 +160,19 @@ def _missing(ctx: Context) -> float:
     return gone / sum(weights)
 
 
-def _elsewhere(ctx: Context, top: Sequence[str]) -> float:
+def _elsewhere(ctx: Context, wording: _Wording, top: Sequence[str]) -> float:
     """Share of the question's words (by rarity) that the corpus uses but none of ``top``
     does: a question about something the corpus has, asking what these clauses lack."""
-    words = _words(ctx)
-    if not words:
+    if not wording.words:
         return 0.0
     corpus_text = ctx.view.stats.text.lower()
     lowered = [t.lower() for t in top]
-    weights = [min(ctx.weight(t) for t in w) for w in words]
     away = sum(
         wt
-        for w, wt in zip(words, weights, strict=True)
+        for w, wt in zip(wording.words, wording.weights, strict=True)
         if any(t in corpus_text for t in w) and not any(t in x for t in w for x in lowered)
     )
-    return away / sum(weights)
+    return away / sum(wording.weights)
 
 
 def _agreement(hits: Sequence[Hit]) -> float:

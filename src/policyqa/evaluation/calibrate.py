@@ -42,7 +42,15 @@ from ..engine import Engine
 from ..settings import load_settings
 from ..text.normalize import squash
 from ..types import AnswerKind
-from .fitting import auc, choose_threshold, log_loss, out_of_fold, reliability, trade_off
+from .fitting import (
+    auc,
+    choose_threshold,
+    false_not_found,
+    log_loss,
+    out_of_fold,
+    reliability,
+    trade_off,
+)
 from .gold import GoldItem, load_gold
 from .metrics import is_relevant
 from .run import git_commit
@@ -144,7 +152,7 @@ def answerability_record(rows: Sequence[Row], names: Sequence[str] = FEATURES) -
     at = [trade_off(row, y, threshold) for row in probs]
     en = np.array(english, dtype=bool)
     by_language = {
-        lang: round(float(np.mean([(row[(y == 1) & mask] < threshold).mean() for row in probs])), 4)
+        lang: round(false_not_found(probs, (y == 1) & mask, threshold), 4)
         for lang, mask in (("zh", ~en), ("en", en))
         if ((y == 1) & mask).any()
     }

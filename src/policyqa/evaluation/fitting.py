@@ -79,6 +79,12 @@ def trade_off(p: Matrix, y: Matrix, threshold: float) -> dict[str, float]:
     }
 
 
+def false_not_found(p: Matrix, answerable: Matrix, threshold: float) -> float:
+    """Share of the ``answerable`` rows scored under ``threshold``, mean over the repeats
+    in ``p``'s rows."""
+    return float(np.mean([(row[answerable] < threshold).mean() for row in p]))
+
+
 def choose_threshold(
     p: Matrix, y: Matrix, target: float, strata: Sequence[int] | None = None
 ) -> float:
@@ -90,7 +96,7 @@ def choose_threshold(
     masks = [m for m in masks if m.any()]
     best = 0.0
     for t in np.unique(np.round(p, 4)):
-        if all(float(np.mean([(row[m] < t).mean() for row in p])) <= target for m in masks):
+        if all(false_not_found(p, m, t) <= target for m in masks):
             best = max(best, float(t))
     return best
 
