@@ -73,6 +73,8 @@ def test_a_compound_the_corpus_lacks_is_read_by_its_head() -> None:
         ("What does the plan say about Sichuan?", "sichuan", "四川"),
         ("Which cities in north-western China?", "north western", "西北"),  # a compound apart
         ("How do the south-west and the north-east cooperate?", "north east", "东北"),
+        ("Which rural revitalization towns?", "revitalization", "振兴"),  # a noun of its verb
+        ("What does implementation require?", "implementation", "实施"),
     ],
 )
 def test_english_forms_reach_the_corpus_terms(

@@ -140,11 +140,13 @@ def _pinyin_names(vocabulary: Set[str]) -> dict[str, set[str]]:
 
 
 # endings that inflect a word the dictionary holds in its plain form (industries -> industry,
-# completed -> complete, upgraded -> upgrade, controlled -> control, deepening -> deepen),
+# completed -> complete, upgraded -> upgrade, controlled -> control, deepening -> deepen), and
+# nouns made of a verb it holds (revitalization -> revitalize, implementation -> implement),
 # and British spellings of its American ones (centre -> center, specialised -> specialized)
 _ENDINGS = (
     ("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
-    ("ing", "e"), ("al", ""), ("ical", "y"), ("ern", ""),
+    ("ing", "e"), ("al", ""), ("ical", "y"), ("ern", ""), ("ization", "ize"), ("ation", ""),
+    ("ation", "e"), ("ment", ""),
 )  # fmt: skip
 _BRITISH = (("tre", "ter"), ("ise", "ize"), ("ised", "ized"), ("isation", "ization"))
 
