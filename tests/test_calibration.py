@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from support import REPO
+from support import REGULATIONS, REPO
 
 from policyqa.answer import answerability, scoring
 from policyqa.answer.asked import asked
@@ -198,6 +198,23 @@ def test_a_figure_in_the_unit_asked_is_found() -> None:
     a = asked("中欧班列要求累计开行超过多少列？", False, lambda q: None)  # type: ignore[arg-type,return-value]
     assert a.held_by("累计开行超过3.2万列")
     assert not a.held_by("推动中欧班列高质量发展")
+
+
+def _article(law: str, number: str) -> str:
+    text = (REGULATIONS / law).read_text(encoding="utf-8")
+    return next(line for line in text.splitlines() if line.startswith(number))
+
+
+def test_a_law_gives_its_figures_in_chinese_numerals() -> None:
+    """Laws write 三十日, 十万元, 百分之十; a day asked as 天 is written 日; an article's own
+    number (第十六条) is no figure."""
+    law = "反垄断法(2022-06-24).txt"
+    days = asked("执法机构最晚多少天内要决定是否进一步审查？", False, lambda q: Translation([], []))
+    assert "日" in days.units
+    assert days.held_by(_article(law, "第三十条"))  # ……之日起三十日内……
+    fine = asked("已经签了垄断协议、还没执行，最多能罚多少？", False, lambda q: Translation([], []))
+    assert fine.amount and fine.held_by(_article(law, "第五十六条"))  # 百分之一以上……
+    assert not fine.held_by(_article(law, "第十六条"))  # a definition: no figure but its number
 
 
 def test_a_year_no_top_clause_names_lowers_the_probability(engine) -> None:

@@ -26,8 +26,8 @@ _UNIT_EN = re.compile(
 )
 # words after 多少/几 that are not a unit: the question goes on (多少是…, 几个方面 is a unit)
 _NOT_UNIT = frozenset("是的了呢吗啊要在和与及或为以")
-# money is asked as 钱 and written as 元
-_SAME_UNIT = {"钱": "元", "块": "元"}
+# money is asked as 钱 and written as 元; days are asked as 天 and written as 日 in laws
+_SAME_UNIT = {"钱": ("元",), "块": ("元",), "天": ("天", "日")}
 _YEAR_ZH = re.compile(r"哪一年|哪年|何年|何时|什么时候|哪个年份")
 # a clause (between commas) that asks with another word uses 几 for "a few" (会不会把几个村子
 # 合到一起？ asks yes or no); 多少 always asks
@@ -114,7 +114,9 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
             word = word[:-1]
         if word and word[0] not in _NOT_UNIT:
             # the unit is the word's start: 多少公里的 -> 公里, 多少个一年 -> 个
-            units += [_SAME_UNIT.get(word[:n], word[:n]) for n in (2, 1) if n <= len(word)]
+            for n in (2, 1):
+                if n <= len(word):
+                    units += _SAME_UNIT.get(word[:n], (word[:n],))
         elif m.group(0).startswith("多少"):
             bare = True  # 是多少, 多少以内: a figure, its unit not said
     bare = bare or bool(_SIZE_ZH.search(question))

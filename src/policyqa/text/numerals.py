@@ -11,9 +11,12 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _TO_CN = "零一二三四五六七八九"
 _TO_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
-# a figure, or a counted Chinese number (三个, 两项, 100所): what a question asking for an
-# amount wants a sentence to give
-AMOUNT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万亿]+(?:个|项|家|条|处|倍|成|座|所)")
+# a figure, a Chinese number with its measure or unit (三个, 两项, 三十日, 十万元, 五年) or a
+# share (百分之十): what a question asking for an amount wants a sentence to give. Laws write
+# their figures in Chinese numerals; an ordinal (第三十条) counts nothing
+_CN = "一二两三四五六七八九十百千万亿"
+_MEASURE = "个|项|家|条|处|倍|成|座|所|元|日|天|年|月|周|小时|人|名|次|米|公里|公顷|亩|吨|岁"
+AMOUNT = re.compile(rf"[0-9０-９]|(?<![第{_CN}])[{_CN}]+(?:{_MEASURE})|百分之[{_CN}]")
 # a year written in digits, as questions and plans name them (2027, 2026—2030年)
 YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
