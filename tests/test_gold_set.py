@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support import REGULATIONS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO_ROOT / "eval" / "gold"
@@ -252,3 +253,27 @@ def test_dialogues_pass_their_checker():
     assert done.returncode == 0 and "OK: all gold and answer strings verified" in done.stdout, (
         done.stdout + done.stderr
     )
+
+
+ADDED = {"dev": GOLD_DIR / "added-dev.jsonl", "heldout": GOLD_DIR / "added-heldout.jsonl"}
+
+
+def test_sets_over_added_documents_are_well_formed():
+    """added-dev / added-heldout (eval/gold/FRESH.md) ask about real regulations added to the
+    corpus: every gold string is verbatim, once, in the documents the two sets use; every
+    answer string is in a named document; the two sets use different documents."""
+    sets = {part: _items(path) for part, path in ADDED.items()}
+    docs = {part: {d for it in items for d in it["doc"]} for part, items in sets.items()}
+    assert docs["dev"] and docs["heldout"] and not docs["dev"] & docs["heldout"]
+    text = {d: re.sub(r"\s+", "", (REGULATIONS / d).read_text(encoding="utf-8"))
+            for d in docs["dev"] | docs["heldout"]}  # fmt: skip
+    for part, items in sets.items():
+        prefix = "ad" if part == "dev" else "ah"
+        assert [it["id"] for it in items] == [f"{prefix}-{i:03d}" for i in range(1, len(items) + 1)]
+        assert {it["type"] for it in items} >= gv.TYPES - {"lead_department", "cross_document"}
+        for it in items:
+            assert bool(it["doc"]) == (it["type"] != "unanswerable"), it["id"]
+            for g in it["gold"]:
+                assert 12 <= len(g) <= 40 and sum(t.count(g) for t in text.values()) == 1, it["id"]
+                assert any(g in text[d] for d in it["doc"]), it["id"]
+            assert all(any(a in text[d] for d in it["doc"]) for a in it["answer"]), it["id"]

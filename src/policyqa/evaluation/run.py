@@ -35,8 +35,10 @@ Row = dict[str, Any]
 
 
 def _doc_map(engine: Engine) -> dict[str, str]:
-    """seed file name (and document id) -> document id."""
-    out = {d.doc_id: d.doc_id for d in engine.documents}
+    """seed file name, the name of the file a document was added from, and document id ->
+    document id (a gold set over added documents names them as they were added)."""
+    out = {Path(d.source).name: d.doc_id for d in engine.documents if d.source}
+    out.update({d.doc_id: d.doc_id for d in engine.documents})
     out.update({d.seed_file: d.doc_id for d in engine.documents if d.seed_file})
     return out
 
