@@ -127,6 +127,9 @@ def corpus_titles() -> dict[str, str]:
         ("《北京市物业管理条例》第二十九条第二款", "北京市物业管理条例", "北京市物业管理条例"),
         ("音像制品管理条例第五条", "音像制品管理条例", "音像制品管理条例"),  # exact title wins
         ("反垄断法第三条列了哪些垄断行为？", "反垄断法", "中华人民共和国反垄断法"),
+        ("高等教育法规定本科学制几年？", "高等教育法", "中华人民共和国高等教育法"),  # 法 + 规定
+        # a name that keeps its place keeps less of the rest
+        ("河源暴雨条例要求谁发布预警？", "河源暴雨条例", "河源市暴雨灾害预警与响应条例"),
     ],
 )
 def test_short_names_resolve(titles: dict[str, str], question: str, span: str, title: str) -> None:

@@ -60,6 +60,7 @@ _MIN_COVERAGE = 1 / 3
 class _Variant:
     text: str  # the title up to its kind word (the kind word excluded)
     distinctive: tuple[bool, ...]
+    place: int = 0  # length of the place the title starts with (河源市)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _variant(text: str) -> _Variant:
     place_end = place.end() if place and place.end() < len(text) else 0
     for start, end in [(0, place_end)] + [m.span() for m in _GENERIC.finditer(text)]:
         mask[start:end] = [False] * (end - start)
-    return _Variant(text, tuple(mask))
+    return _Variant(text, tuple(mask), place_end)
 
 
 def _prepare(doc_id: str, title: str) -> _Title | None:
@@ -144,7 +145,9 @@ def _score(text: str, end: int, title: _Title) -> tuple[int, int, int, int] | No
         distinct = {variant.text[p] for p in keep}
         total = {ch for ch, d in zip(variant.text, variant.distinctive, strict=True) if d}
         pairs = zip(keep, keep[1:], strict=False)
-        if len(distinct) < 2 or len(distinct) < _MIN_COVERAGE * len(total):
+        # a name that keeps its place keeps less of the rest: 河源暴雨条例
+        placed = sum(p < variant.place for p in found) >= 2
+        if len(distinct) < 2 or (len(distinct) < _MIN_COVERAGE * len(total) and not placed):
             continue
         if not any(b == a + 1 for a, b in pairs):  # one pair adjacent as in the title
             continue
@@ -172,7 +175,9 @@ def _readings(text: str, titles: Mapping[str, str]) -> Iterator[tuple[int, int, 
         for m in re.finditer(re.escape(kind), folded):
             end = m.end()
             before = folded[m.start() - 1] if m.start() else ""
-            if kind == "法" and folded[end : end + 1] in _LAW_WORD_NEXT:
+            # 法规, 法律 are words; 反垄断法规定 is a law's name and 规定 ("provides")
+            next_char = folded[end : end + 1]
+            if kind == "法" and next_char in _LAW_WORD_NEXT and not folded.startswith("规定", end):
                 continue
             scored = [
                 (score, title.doc_id)
