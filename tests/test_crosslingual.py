@@ -171,3 +171,26 @@ def test_cut_keeps_only_strong_translated_matches(engine: Engine) -> None:
 def test_cut_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ConfigError, match="crosslingual_cut"):
         load_settings(environ={"POLICYQA_CROSSLINGUAL_CUT": "1.5"})
+
+
+def test_retrieval_searches_the_single_characters_the_answer_step_leaves_out(
+    engine: Engine,
+) -> None:
+    """新 for "new" and 圈 for "circles": BM25 and the encoder get them; coverage and overlap,
+    where a character would match nearly any clause, read only the longer terms."""
+    translation = engine.index.lexicon.translate("Which new service circles will be built?")
+    concepts, search = dict(translation.concepts), dict(translation.search)
+    assert "新" in search["new"] and "新" not in concepts["new"]
+    assert "圈" in search["circles"] and "圈" not in concepts["circles"]
+    assert set(concepts["new"]) <= set(search["new"])
+
+
+def test_a_question_by_a_single_character_term_finds_its_clause(engine: Engine) -> None:
+    """The economic circle's "northern wing" is its 北翼: the dictionary gives only 翼 for
+    "wing", a character the answer step's concepts leave out."""
+    hits = engine.search(
+        "In the outline, which industries should the northern wing of the economic circle "
+        "cooperate on?",
+        k=3,
+    )
+    assert any("北翼" in h.clause.text for h in hits)

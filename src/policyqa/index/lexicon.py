@@ -18,7 +18,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
@@ -173,6 +173,11 @@ class Translation:
 
     concepts: list[tuple[str, tuple[str, ...]]]  # English phrase -> alternative corpus terms
     untranslated: list[str]  # numbers, Latin names (GDP, RCEP, 5G) and unknown words
+    # the concepts as retrieval searches them: with the single characters (新, 圈, 翼) that
+    # ``concepts`` drops beside longer terms. BM25 weighs a common character little, and a
+    # rare one (翼 for "wing") is often the corpus's only word for it; measured on words
+    # (coverage, overlap) a character matches too much, so the answer step reads ``concepts``
+    search: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 class Lexicon:
@@ -223,7 +228,7 @@ class Lexicon:
                 if words[i] not in ENGLISH_STOPWORDS:
                     untranslated.append(words[i])
                 i += 1
-        concepts = []
+        concepts, search = [], []
         for phrase, terms in found:
             usable = {t for t in terms if t in self.vocabulary}
             if not usable:
@@ -231,13 +236,15 @@ class Lexicon:
                 continue
             # single characters are mostly particles and fragments: only when nothing longer
             concepts.append((phrase, tuple(sorted({t for t in usable if len(t) > 1} or usable))))
+            search.append((phrase, tuple(sorted(usable))))
         # neighbours whose translations join into one corpus term: economic circle -> 经济圈,
         # land-sea -> 陆海
         for (p1, a), (p2, b) in zip(found, found[1:], strict=False):
             joined = {x + y for x in a for y in b if x + y in self.vocabulary}
             if joined:
                 concepts.append((f"{p1} {p2}", tuple(sorted(joined))))
-        return Translation(concepts, untranslated)
+                search.append(concepts[-1])
+        return Translation(concepts, untranslated, search)
 
 
 def recipe() -> dict[str, str]:
