@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -107,3 +108,23 @@ def test_missing_index_is_one_line(index_settings: Settings, tmp_path) -> None:
     out = run(index_settings.with_overrides(index_dir=tmp_path / "none"), "search", "通道")
     assert out.returncode != 0 and "policyqa index" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_an_index_folder_that_cannot_be_made_is_one_line_before_any_work(
+    index_settings: Settings, tmp_path
+) -> None:
+    """An index folder under a file: one readable line, at once (nothing embedded first),
+    and the corpus it would have indexed is untouched."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(index_settings.corpus_dir, corpus)
+    before = sorted((p.name, p.read_bytes()) for p in corpus.iterdir() if p.is_file())
+    out = run(
+        index_settings.with_overrides(index_dir=blocker / "index"),
+        "index", "--quiet", "--corpus-dir", str(corpus),
+    )  # fmt: skip
+    assert out.returncode == 1, out.stderr
+    [line] = out.stderr.strip().splitlines()
+    assert line.startswith(f"policyqa: Not a directory: {blocker / 'index'}")
+    assert sorted((p.name, p.read_bytes()) for p in corpus.iterdir() if p.is_file()) == before

@@ -117,6 +117,22 @@ def test_killed_build_leaves_previous_index_usable(hashed: Settings) -> None:
     assert engine.search("两江新区实施方案第27条", k=1)[0].clause.clause_id == "liangjiang-2023:27"
 
 
+def test_an_index_copied_with_its_links_followed_is_rebuilt_in_place(
+    tmp_path: Path, hashed: Settings
+) -> None:
+    """``cp -rL`` turns the link ``current`` into a folder: the next build still publishes,
+    and the copy keeps no stale build beside it."""
+    copy = tmp_path / "copied"
+    shutil.copytree(hashed.index_dir, copy, symlinks=False)
+    assert (copy / "current").is_dir() and not (copy / "current").is_symlink()
+    settings = hashed.with_overrides(index_dir=copy)
+    load_index(settings)  # the copy serves as it is
+    build_index(settings, encoder=HashEncoder(), progress=False)
+    assert (copy / "current").is_symlink()
+    assert [p.name for p in (copy / "builds").iterdir()] == [current_build(copy).name]
+    assert any(c.clause_id == "liangjiang-2023:27" for c in load_index(settings).clauses)
+
+
 def test_embeddings_are_cached_by_text(hashed: Settings) -> None:
     cache = list((hashed.index_dir / "cache").glob("*.npz"))
     assert len(cache) == 1

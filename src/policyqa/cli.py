@@ -312,6 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:  # the disk, not the input: a folder that is a file, a full disk
+        where = f": {err.filename}" if err.filename else ""
+        print(f"policyqa: {err.strerror or err}{where}", file=sys.stderr)
+        return EXIT_ERROR
     return code or 0
 
 

@@ -206,6 +206,7 @@ def build_index(
                 for ch in p.chunks
             ]
     cache = cache_path(settings.index_dir, encoder.name)
+    cache.parent.mkdir(parents=True, exist_ok=True)  # an unusable folder fails now, not after
     vectors = _embed_parts(parts, encoder, cache, progress, report)
     chunks = [ch for p in parts for ch in p.chunks]
     sentence_texts, sentence_vectors = _sentence_vectors(

@@ -67,6 +67,10 @@ def publish(index_dir: Path, work: Path, final: Path) -> None:
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     tmp.symlink_to(final.relative_to(index_dir))
+    if link.is_dir() and not link.is_symlink():
+        # an index copied with its links followed (cp -rL) has its build as a folder named
+        # current: a link cannot replace a folder, so that build joins the older ones first
+        os.replace(link, final.parent / f"copied-{final.name}")
     os.replace(tmp, link)  # atomic: readers see the old build or the new one, never half
     for p in final.parent.iterdir():
         if p != final:
