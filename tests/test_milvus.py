@@ -25,7 +25,11 @@ from policyqa.settings import Settings
 from policyqa.types import Mode
 
 REPO = Path(__file__).resolve().parents[1]
-GOLD = sorted((REPO / "eval" / "gold").glob("*.jsonl"))
+# the sets over the bundled corpus (added-*.jsonl ask about regulations added to an index of
+# their own: eval/README, sixth pass)
+GOLD = sorted(
+    p for p in (REPO / "eval" / "gold").glob("*.jsonl") if not p.name.startswith("added-")
+)
 DOG = "青岛市养犬管理条例(2016-05-26).txt"
 
 
