@@ -13,8 +13,8 @@ from policyqa.index.build import build_index
 from policyqa.settings import Settings, load_settings
 
 REPO = ROOT
-SHARED = REPO.parent / "shared"
-SAMPLE = SHARED / "eval" / "sample.jsonl"
+# the checkout's copy of the public sample (test_gold_set compares it with shared/ when there)
+SAMPLE = REPO / "eval" / "gold" / "sample.jsonl"
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def engine(index_settings: Settings) -> Engine:
 
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
-    """The public evaluation sample (shared/eval/sample.jsonl beside the checkout)."""
+    """The public evaluation sample (the checkout's copy of shared/eval/sample.jsonl)."""
     return SAMPLE
 
 
