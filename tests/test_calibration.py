@@ -217,6 +217,31 @@ def test_a_law_gives_its_figures_in_chinese_numerals() -> None:
     assert not fine.held_by(_article(law, "第十六条"))  # a definition: no figure but its number
 
 
+def test_a_few_opening_a_clause_counts_its_subject_not_the_figure_asked() -> None:
+    """几家企业已经签了协议 says "a few firms"; the figure asked is the fine (多少), which the
+    law gives as a share of sales."""
+    law = "反垄断法(2022-06-24).txt"
+    q = "几家企业已经签了垄断协议、但还没来得及执行，按反垄断法最多能罚多少？"
+    fine = asked(q, False, lambda q: Translation([], []))
+    assert (fine.units, fine.amount) == ((), True)
+    assert fine.held_by(_article(law, "第五十六条"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["停车位至少占车位总数的百分之几？", "个人能分到几成收益？", "占比要达到百分之多少？"],
+)
+def test_a_share_asked_wants_a_share(question: str) -> None:
+    """百分之几 and 几成 ask for a share: 30%, 百分之十 and 三成 give one; other figures
+    (a count, a sum, the article's own number) do not."""
+    a = asked(question, False, lambda q: Translation([], []))
+    assert a.share and a.figure and not a.units
+    for given in ("比例不低于30%", "不得少于百分之二", "收益的七成", "千分之五"):
+        assert a.held_by(given), given
+    for other in ("设置2个无障碍停车位", "奖励十万元", "第二十条 形成成果", "促进成果转化"):
+        assert not a.held_by(other), other
+
+
 def test_a_year_no_top_clause_names_lowers_the_probability(engine) -> None:
     """The same question for the year a plan sets its target for, and for a year no clause
     near it names: only the second has ``year_absent``, and it is less likely answered."""

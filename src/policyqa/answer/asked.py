@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..index.lexicon import Translation
-from ..text.numerals import AMOUNT
+from ..text.numerals import AMOUNT, SHARE
 
 # the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one (below).
 # 哪几/这几/好几 are not a count asked for (哪几个县 asks which, 好几趟 means several)
@@ -35,6 +35,8 @@ _OTHER_ASK = re.compile(
     r"会不会|是不是|能不能|有没有|是否|能否|有无|吗|什么|哪|怎么|如何|怎样|为什么"
 )
 _CLAUSE = re.compile(r"[^，,；;、。？?！!]+")
+# a share asked for: 百分之几, 百分之多少, 几成 (a share, however written, answers it)
+_SHARE_ZH = re.compile(r"[百千]分之(?:几|多少)|几成")
 _YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
 # an amount asked by a question word (how many, how long) or by the measure it names: "what
 # is the total investment", "what monthly rent does…" ask for a figure as "how much" does.
@@ -70,14 +72,17 @@ class Asked:
     units: tuple[str, ...] = ()  # alternative spellings of the unit asked for
     year: bool = False
     amount: bool = False  # a figure in no unit the question names (是多少, how many)
+    share: bool = False  # a share (百分之几, 几成)
 
     @property
     def figure(self) -> bool:
-        return bool(self.units) or self.year or self.amount
+        return bool(self.units) or self.year or self.amount or self.share
 
     def held_by(self, text: str) -> bool:
         """Whether ``text`` gives a figure of the kind asked (any unit, or a year)."""
         if self.year and _YEAR.search(text):
+            return True
+        if self.share and SHARE.search(text):
             return True
         if not (self.amount or self.units):
             return False
@@ -102,11 +107,12 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         return Asked(units_en, bool(_YEAR_EN.search(question)), amount)
     units: list[str] = []
     bare = False
+    # 几 opening its clause counts the clause's subject: 几家企业已经签了协议 is "a few firms"
     matches = [
         m
-        for part in _CLAUSE.findall(question)
-        for m in _UNIT_ZH.finditer(part)
-        if m.group(0).startswith("多少") or not _OTHER_ASK.search(part)
+        for part in _CLAUSE.findall(_SHARE_ZH.sub(" ", question))
+        for m in _UNIT_ZH.finditer(part.strip())
+        if m.group(0).startswith("多少") or (m.start() > 0 and not _OTHER_ASK.search(part))
     ]
     for m in matches:
         word = m.group(1) or ""
@@ -120,7 +126,13 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         elif m.group(0).startswith("多少"):
             bare = True  # 是多少, 多少以内: a figure, its unit not said
     bare = bare or bool(_SIZE_ZH.search(question))
-    return Asked(tuple(dict.fromkeys(units)), bool(_YEAR_ZH.search(question)), bare and not units)
+    share = bool(_SHARE_ZH.search(question))
+    return Asked(
+        tuple(dict.fromkeys(units)),
+        bool(_YEAR_ZH.search(question)),
+        bare and not units and not share,
+        share,
+    )
 
 
 def _english_units(question: str, translate: Callable[[str], Translation]) -> tuple[str, ...]:

@@ -17,6 +17,10 @@ CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS)
 _CN = "一二两三四五六七八九十百千万亿"
 _MEASURE = "个|项|家|条|处|倍|成|座|所|元|日|天|年|月|周|小时|人|名|次|米|公里|公顷|亩|吨|岁"
 AMOUNT = re.compile(rf"[0-9０-９]|(?<![第{_CN}])[{_CN}]+(?:{_MEASURE})|百分之[{_CN}]")
+# a share as written: 30%, 百分之十, 三成, 千分之五
+SHARE = re.compile(
+    rf"[0-9０-９][0-9０-９.．]*\s*[%％‰]|[百千]分之[{_CN}0-9]|[{_CN}0-9]成(?![立为员本果效熟])"
+)
 # a year written in digits, as questions and plans name them (2027, 2026—2030年)
 YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
