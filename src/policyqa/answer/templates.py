@@ -189,7 +189,9 @@ def clause_lookup(ctx: Context) -> list[Segment]:
         return [Segment(c.clause_id, c.text, prefix=f"{where}为“", suffix=_UNHEADED)]
     if len(exact) == 1 and exact[0].kind not in (ClauseKind.PARAGRAPH, ClauseKind.LEAD):
         c = exact[0]  # an article or a table row: its own label says what it is
-        return [Segment(c.clause_id, c.text, prefix=f"{c.label}：" if c.label else "")]
+        # an article that starts with its number (第四十条 对……) needs no label before it
+        labelled = c.label and not c.text.startswith(c.label)
+        return [Segment(c.clause_id, c.text, prefix=f"{c.label}：" if labelled else "")]
     segs: list[Segment] = []
     head = _named_heading(exact[0]) if exact else ""
     if head:

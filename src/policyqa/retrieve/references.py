@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..text.chars import CN_DIGITS
 from ..text.numerals import CN_NUMERAL_CHARS, cn_to_int
@@ -178,12 +178,17 @@ def _candidates(ref: Reference, table: ClauseTable) -> list[Clause]:
     return table.all
 
 
-def resolve(text: str, documents: Sequence[Document], table: ClauseTable) -> Resolution:
-    """Resolve a reference; exact clauses when it names one place in one document."""
+def resolve(
+    text: str, documents: Sequence[Document], table: ClauseTable, default_doc: str | None = None
+) -> Resolution:
+    """Resolve a reference; exact clauses when it names one place in one document
+    (``default_doc`` where the text names none)."""
     text = text.strip()
     if _CLAUSE_ID.match(text):
         return _by_id(text, table)
     ref = parse_reference(text, documents)
+    if ref.doc_id is None and default_doc is not None:
+        ref = replace(ref, doc_id=default_doc)
     if not ref.names_position:
         return Resolution(ref)
     named = [c for c in _candidates(ref, table) if _matches(c, ref)]

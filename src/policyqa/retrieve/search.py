@@ -3,6 +3,7 @@ number first. Composes the hybrid retriever, document mentions and clause refere
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from ..types import Clause, Document, Hit, Mode, Part
@@ -25,6 +26,12 @@ class Searcher:
         """The best ``k`` clauses; a clause the question names by number comes first."""
         hits = self._search_named(query, k, mode, docs)
         res = resolve(query, self.documents, self.clauses)
+        unnamed = res.reference.names_position and res.reference.doc_id is None
+        # "Article 40 of <a name not recognised>": the document the rest of the question
+        # finds, when most of the top clauses are from it
+        if unnamed and (likeliest := _likeliest_document(hits)):
+            found = resolve(query, self.documents, self.clauses, likeliest)
+            res = found if found.clauses else res
         named = [c for c in res.clauses if not docs or c.doc_id in docs]
         near: list[Clause] = []
         if res.reference.doc_id and res.reference.chapter is not None:
@@ -95,3 +102,12 @@ class Searcher:
         for rank in range(k):
             merged.extend(hits[rank] for hits in per_doc if rank < len(hits))
         return merged[:k]
+
+
+_MOST = 3  # of the top five hits from one document: the question is about that document
+
+
+def _likeliest_document(hits: Sequence[Hit]) -> str | None:
+    """The document most of the top five hits come from, if one is."""
+    top = Counter(h.clause.doc_id for h in hits[:5]).most_common(1)
+    return top[0][0] if top and top[0][1] >= _MOST else None
