@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from support import REGULATIONS
 
 from policyqa.answer.compose import NOT_FOUND, SILENT, compose, prepare
 from policyqa.answer.kinds import classify, cross_documents, years
+from policyqa.answer.templates import RUN_ON
 from policyqa.answer.verify import Segment, verify_segments
 from policyqa.text.numerals import int_to_cn
+from policyqa.text.sentences import run_on, sentences
 
 
 def _squash(s: str) -> str:
@@ -364,3 +367,18 @@ def test_paraphrase_quotes_the_nearest_sentence_of_the_right_clause(
     assert not a.abstained
     assert clause in [c.clause_id for c in a.citations]
     assert quote in _squash(a.answer)
+
+
+def test_a_part_before_a_semicolon_is_quoted_with_the_rest_of_its_sentence() -> None:
+    """A law's 款 says who must act before the ； and what they must do after it: the quote
+    runs on to the sentence's full stop, on the same line, while it stays short."""
+    text = (REGULATIONS / "河源市暴雨灾害预警与响应条例(2022-11-01).txt").read_text("utf-8")
+    article = text[text.index("第十四条") : text.index("第十五条")]
+    first, second = [s for s in sentences(article) if "基础电信运营商" in s or "免费发送" in s]
+    whole = run_on(first, article, RUN_ON)
+    assert whole == first + second and whole in article  # verbatim, the free sending included
+    assert whole.endswith("及时安排预警信息的免费发送。")
+    assert run_on(first, article, len(first) + 5) == first  # too long: the part alone
+    assert run_on(second, article, RUN_ON) == second  # a whole sentence already
+    # the next line is the next 款: a part ending a line is not run on into it
+    assert run_on("甲应当报告；", "甲应当报告；\n乙应当公告。", RUN_ON) == "甲应当报告；"

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from ..ingest.clauses import UNHEADED_NOTE
 from ..ingest.tags import lead_tag
 from ..text.chars import HAN
-from ..text.sentences import sentences
+from ..text.sentences import run_on, sentences
 from ..types import AnswerKind, Clause, ClauseKind, Hit, Level, TableRow
 from .context import Context
 from .kinds import asks_figure, years
@@ -35,6 +35,7 @@ _UNHEADED = f"”（{UNHEADED_NOTE}）"
 # found more answers on the fitting sets, 0.667 -> 0.762, but also an unrelated sentence over
 # the silence floor for a document that says nothing: a silent document must be told)
 CROSS_DEPTH = 3
+RUN_ON = 120  # characters a quoted part may grow to, run on to its sentence's end
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,19 @@ def candidates(ctx: Context, extra: Mapping[str, Retrieved], n: int = 5) -> list
 
 
 def sentence_segments(picked: list[Scored]) -> list[Segment]:
-    return [Segment(p.clause.clause_id, p.sentence) for p in in_doc_order(picked)]
+    """The picked sentences in document order, each a whole sentence where that is short
+    (:func:`run_on`); a part another quote already holds is not quoted again."""
+    quotes = [
+        (p.clause.clause_id, run_on(p.sentence, p.clause.text, RUN_ON))
+        for p in in_doc_order(picked)
+    ]
+    return [
+        Segment(cid, q)
+        for i, (cid, q) in enumerate(quotes)
+        if not any(
+            j != i and c == cid and q in o and (q != o or j < i) for j, (c, o) in enumerate(quotes)
+        )
+    ]
 
 
 def extractive(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:

@@ -19,3 +19,16 @@ REPLY_SENTENCE = re.compile(rf"[^{FULL_STOPS}!?\n]+[{FULL_STOPS}!?]?(?:\s*\[[^\[
 def sentences(text: str) -> list[str]:
     """Split at 。！？； keeping the punctuation; blank pieces dropped."""
     return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
+
+
+def run_on(piece: str, text: str, limit: int) -> str:
+    """``piece`` of ``text`` (a part ending in ；) run on to the full stop that ends its
+    sentence on the same line, when the whole sentence keeps within ``limit`` characters: a
+    law's 款 often says who must act before the ； and what they must do after it."""
+    start = text.find(piece)
+    if start < 0 or not piece.endswith("；"):
+        return piece
+    line_end = text.find("\n", start)
+    stop = FULL_STOP.search(text, start + len(piece), line_end if line_end >= 0 else len(text))
+    whole = text[start : stop.end()] if stop else piece
+    return whole if len(whole) <= limit else piece
