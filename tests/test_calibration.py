@@ -162,6 +162,8 @@ def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: b
         ("渝东北的“黄金三角”由哪几个县组成？", False, False),  # asks which, not how many
         ("去政府办事总要跑好几趟，纲要推行什么改革？", False, False),  # 好几: several
         ("会不会把几个村子合到一起？", False, False),  # asks yes or no: 几 is "a few"
+        # another clause asks what: 几 in a clause that asks nothing is "a few"
+        ("川南几个城市和重庆西边的几个区搭伙发展，纲要给它们起了什么名头？", False, False),
         ("工作许可几个工作日内办结？", False, True),  # asks how many days
         ("How many new listed companies should there be by 2027?", True, True),
         ("Which body leads the corridor work in Liangjiang?", False, False),  # a place, no unit

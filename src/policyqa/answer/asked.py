@@ -107,12 +107,17 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         return Asked(units_en, bool(_YEAR_EN.search(question)), amount)
     units: list[str] = []
     bare = False
-    # 几 opening its clause counts the clause's subject: 几家企业已经签了协议 is "a few firms"
+    # 几 opening its clause counts the clause's subject (几家企业已经签了协议: "a few firms"),
+    # and so does 几 in a clause that asks nothing when another clause asks with a word of
+    # its own (川南几个城市搭伙发展，给它们安了个什么名头？)
+    parts = [p.strip() for p in _CLAUSE.findall(_SHARE_ZH.sub(" ", question))]
+    asks = [bool(_OTHER_ASK.search(p)) for p in parts]
     matches = [
         m
-        for part in _CLAUSE.findall(_SHARE_ZH.sub(" ", question))
-        for m in _UNIT_ZH.finditer(part.strip())
-        if m.group(0).startswith("多少") or (m.start() > 0 and not _OTHER_ASK.search(part))
+        for i, part in enumerate(parts)
+        for m in _UNIT_ZH.finditer(part)
+        if m.group(0).startswith("多少")
+        or (m.start() > 0 and not asks[i] and not any(asks[:i] + asks[i + 1 :]))
     ]
     for m in matches:
         word = m.group(1) or ""
