@@ -129,6 +129,21 @@ def test_an_article_of_an_added_document_named_in_english_is_looked_up(
     assert answer.answer.startswith("第十一条 ")  # its own number, not repeated as a label
 
 
+def test_an_added_documents_title_gives_its_place_to_english_questions(
+    added: tuple[Settings, Engine, Engine, Counting, list[AddResult]],
+) -> None:
+    """An added regulation has no short names; its title is searched with its clauses, so
+    its place (青岛, written 本市 in the articles) is a corpus word an English question
+    reaches by its pinyin."""
+    before, after = added[1], added[2]
+    assert "qingdao" not in before.retriever.index.lexicon.entries
+    concepts = dict(after.retriever.index.lexicon.translate("Qingdao dog owners").search)
+    assert "青岛" in concepts["qingdao"]
+    dog = added[4][0].doc_id
+    hits = after.search("What must dog owners in Qingdao do when walking their dogs?", k=5)
+    assert all(h.clause.doc_id == dog for h in hits)
+
+
 def test_the_same_file_again_changes_nothing(
     added: tuple[Settings, Engine, Engine, Counting, list[AddResult]], files: dict[str, Path]
 ) -> None:

@@ -51,8 +51,11 @@ class _Part:
 
 
 def bm25_text(document: Document, clause: Clause, chunk: Chunk) -> str:
-    """What BM25 sees: the clause text plus its headings and the document's names."""
-    return " ".join([chunk.text, *clause.heading_path, *document.short_names])
+    """What BM25 sees: the clause text plus its headings and the document's names (its
+    title where it has no short names: an added document's place and subject, 青岛 and 养犬,
+    are then words of the corpus, which English questions reach by their pinyin)."""
+    names = document.short_names or (document.title,)
+    return " ".join([chunk.text, *clause.heading_path, *names])
 
 
 def _chunked(corpus_dir: Path, document: Document) -> _Part:
