@@ -382,3 +382,25 @@ def test_a_part_before_a_semicolon_is_quoted_with_the_rest_of_its_sentence() -> 
     assert run_on(second, article, RUN_ON) == second  # a whole sentence already
     # the next line is the next 款: a part ending a line is not run on into it
     assert run_on("甲应当报告；", "甲应当报告；\n乙应当公告。", RUN_ON) == "甲应当报告；"
+
+
+def test_a_place_named_with_a_year_its_plan_does_not_reach_is_searched_everywhere(engine):
+    """两江新区 names the 2023—2027 plan of that name; asked about 2030 it is the place the
+    question is about, so the 2026—2030 plan's clause on 两江新区 answers."""
+    a = engine.ask("到2030年，两江新区要和浦东新区等开发开放平台怎样联动？")
+    assert not a.abstained
+    assert a.citations[0].clause_id == "action-2026:32"
+    assert "浦东新区、前海开发区" in _squash(a.answer)
+    # the period the question names still names that plan
+    hits = engine.search("2023—2027年两江新区实施方案对开放平台有什么安排？", k=5)
+    assert {h.clause.doc_id for h in hits} == {"liangjiang-2023"}
+
+
+def test_a_question_asking_where_is_told_the_headings_above_its_clause(engine):
+    a = engine.ask("打造两江水土国际数据港写在两江新区实施方案的哪个部分？")
+    assert a.citations[0].clause_id == "liangjiang-2023:7"
+    assert a.answer.startswith("位于二、重点任务，（二）建设现代基础设施网络专项行动：")
+    assert "打造两江水土国际数据港" in a.answer
+    # a question that does not ask where gets no such lead
+    plain = engine.ask("两江新区实施方案要打造的国际数据港叫什么？")
+    assert not plain.answer.startswith("位于")

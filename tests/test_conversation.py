@@ -98,6 +98,22 @@ def test_a_year_the_clause_does_not_name_is_not_answered_with_another(engine) ->
     assert reply.reading.kind == FollowUp.ELLIPSIS and reply.answer.abstained
 
 
+def test_this_paragraph_points_back_and_asking_where_gets_its_section(engine) -> None:
+    reply = ask(engine, "这段内容在实施方案的哪个部分？", _history(engine, PORT))
+    assert reply.reading.kind == FollowUp.COREFERENCE
+    assert reply.answer.citations[0].clause_id == "liangjiang-2023:28"
+    assert "位于二、重点任务，（八）打造内陆开放门户专项行动：" in reply.body
+
+
+def test_a_later_year_than_its_plan_reaches_asks_of_the_place_in_every_plan(engine) -> None:
+    history = _history(engine, "两江新区实施方案提出到2027年高新技术企业数量要达到多少家？")
+    reply = ask(engine, "那到2030年呢？", history)  # 那到 is one word to the tokenizer
+    assert reply.reading.kind == FollowUp.ELLIPSIS and reply.reading.docs is None
+    assert "2030年" in reply.reading.resolved and "两江新区" in reply.reading.resolved
+    assert "实施方案" not in reply.reading.resolved
+    assert all(not c.clause_id.startswith("liangjiang-2023") for c in reply.answer.citations)
+
+
 def test_history_from_before_a_reindex_is_skipped(engine) -> None:
     stale = (Turn(HIGHWAY, "…", (Citation("gone:1", "", ""),)),)
     assert ask(engine, "那2026—2030年的方案是怎么定的？", stale).reading.kind == FollowUp.SCOPE

@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 
 from ..index.encoders import Vectors
 from ..settings import Settings
+from ..text.normalize import squash
 from ..types import Answer, AnswerKind, Citation, Clause, Hit
 from . import templates
 from .answerability import answerable, probability
 from .context import Context, CorpusView, build_context
 from .evidence import features
-from .kinds import classify, cross_documents
+from .kinds import asks_place, classify, cross_documents
 from .llm import rephrase
 from .parts import with_exact_citations
 from .plan import Retrieval, plan
@@ -138,7 +139,18 @@ def _groups(ctx: Context, kind: AnswerKind, extra: Mapping[str, Retrieved]) -> C
     if not groups and kind != AnswerKind.EXTRACTIVE:  # every span failed: quote sentences
         kind = AnswerKind.EXTRACTIVE
         groups = [g for g in [verify_segments(templates.extractive(ctx, extra), clauses)] if g]
+    if groups and asks_place(ctx.question):
+        groups[0] = _placed(groups[0], clauses)
     return Composed(kind, groups, [])
+
+
+def _placed(group: list[Segment], clauses: Mapping[str, Clause]) -> list[Segment]:
+    """The group led by where its first clause stands, unless it already names a heading."""
+    c = clauses[group[0].clause_id]
+    heads = {squash(h) for h in c.heading_path}
+    if any(squash(s.span) in heads for s in group):
+        return group
+    return verify_segments(templates.place(c), clauses) + group
 
 
 def _text(ctx: Context, composed: Composed) -> str:

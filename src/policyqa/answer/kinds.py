@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from ..retrieve.mentions import document_mentions
 from ..text.language import is_english
+from ..text.numerals import target_years
 from ..types import AnswerKind, Document, Hit
 
 _LEAD_ZH = re.compile(
@@ -30,7 +31,13 @@ _NUMERIC_EN = re.compile(
     r"level|target|rate|number|size|amount)\b|\btarget\b|\bby\s+20\d\d\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(20\d\d)\s*年?")
+# asks where in its document a clause stands (哪一节, 第几条, which chapter); 哪条 alone is
+# left out, as it is as often a road or a route (哪条线路)
+_PLACE_ZH = re.compile(r"哪一?[章节篇编]|哪个?(?:章节|部分|板块)|第几[章节篇编条款]")
+_PLACE_EN = re.compile(
+    r"\b(?:which|what)\s+(?:chapter|section|part|article|paragraph)\b|\bwhere\s+in\s+the\b",
+    re.IGNORECASE,
+)
 _ROUNDS = re.compile(r"(?:两轮|两个|两份|前后)[^，。？]{0,6}(行动方案|规划)")
 # a period as officials write it: 2023—2027年, 2023-2027, 23到27年
 _PERIOD = re.compile(r"(?<!\d)(?:20)?(\d\d)\s*年?\s*[—–\-~至到]\s*(?:20)?(\d\d)\s*年")
@@ -38,13 +45,17 @@ _PERIOD = re.compile(r"(?<!\d)(?:20)?(\d\d)\s*年?\s*[—–\-~至到]\s*(?:20)?
 
 def years(question: str) -> list[str]:
     """Target years a question names (2020–2049), in order, without period spans."""
-    q = re.sub(r"20\d\d\s*[—–\-至到]\s*20\d\d", " ", question)
-    return list(dict.fromkeys(m.group(1) for m in _YEAR.finditer(q)))
+    return target_years(question)
 
 
 def asks_figure(question: str) -> bool:
     """The question asks for a number (多少, 比重, how many, what share)."""
     return bool((_NUMERIC_EN if is_english(question) else _NUMERIC_ZH).search(question))
+
+
+def asks_place(question: str) -> bool:
+    """The question asks where in its document something stands (哪一节, which chapter)."""
+    return bool((_PLACE_EN if is_english(question) else _PLACE_ZH).search(question))
 
 
 def mentioned_documents(question: str, documents: Sequence[Document]) -> list[str]:

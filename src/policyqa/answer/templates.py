@@ -216,6 +216,17 @@ def clause_lookup(ctx: Context) -> list[Segment]:
     return segs
 
 
+def place(c: Clause) -> list[Segment]:
+    """Where ``c`` stands in its document, heading by heading, to lead an answer to a
+    question that asks where (这一段在哪一节？): 位于第十一章 …，第四节 …："""
+    heads = [h.text.rstrip("。") for h in c.headings if h.text]
+    last = len(heads) - 1
+    return [
+        Segment(c.clause_id, t, prefix="位于" if i == 0 else "，", suffix="：" if i == last else "")
+        for i, t in enumerate(heads)
+    ]
+
+
 def _named_heading(c: Clause) -> str:
     """The heading a reference to ``c``'s place names: its section, not a box (专栏…) the
     paragraph sits in; without the heading's own full stop."""

@@ -15,7 +15,7 @@ from ..text.stopwords import ENGLISH_STOPWORDS
 
 # points at the clause, task or document of the answer before
 ANAPHOR_ZH = re.compile(
-    r"这件事|这项(?:工作|任务|措施|举措|指标)?|这一?条|该条|此条|上一条|这个(?:计划|任务|工作|目标|指标|文件|规划|方案)?"
+    r"这件事|这项(?:工作|任务|措施|举措|指标)?|这一?[条段款句节章]|这部分|该[条段款节章]|此条|上一条|这个(?:计划|任务|工作|目标|指标|文件|规划|方案)?"
     r"|这些|这份(?:文件|规划|方案)?|这里|这(?=是|在|里|项|份)|它们|它|其(?=[中余他它])|该(?:项|任务|计划|规划|方案|文件|指标|措施)"
     r"|上述|前述|上面|刚才|上文|同一"
 )
@@ -40,7 +40,9 @@ SOURCE_EN = re.compile(
     r"\bwhich\s+(?:document|plan|paper|file)\b|\bsource\b|\bcomes?\s+from\b", re.I
 )
 # points at one clause (not a task or a plan)
-ONE_CLAUSE = re.compile(r"这一?条|该条|此条|本条|\bthis\s+(?:clause|article|item)\b", re.I)
+ONE_CLAUSE = re.compile(
+    r"这一?[条段款句]|该[条段款]|此条|本条|\bthis\s+(?:clause|article|item)\b", re.I
+)
 LEAD_ZH = re.compile(r"牵头|谁负责|哪个部门|哪些部门|责任部门|负责部门")
 LEAD_EN = re.compile(
     r"\b(?:which|what)\s+(?:\w+\s+){0,3}(?:department|body|office|bureau|agency)s?\b"
@@ -73,6 +75,8 @@ _PUNCT = re.compile(r"[\s，,。.？?！!：:；;、“”\"'‘’（）()《�
 
 def residue(text: str, english: bool, tokenize: Callable[[str], list[str]]) -> list[str]:
     """The tokens of ``text`` beyond framing words, markers and years: its own topic."""
+    if not english:  # the lead-in first: the tokenizer would join it to what follows (那到)
+        text = LEAD_IN_ZH.sub("", text.strip())
     text = _YEARS.sub(" ", text)
     text = (ANAPHOR_EN if english else ANAPHOR_ZH).sub(" ", text)
     text = (MORE_EN if english else MORE_ZH).sub(" ", text)

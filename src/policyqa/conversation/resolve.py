@@ -16,7 +16,7 @@ from enum import StrEnum
 from ..answer.kinds import years
 from ..engine import Engine
 from ..errors import UnknownClause
-from ..retrieve.mentions import document_mentions
+from ..retrieve.mentions import document_mentions, reaches
 from ..text.language import is_english
 from ..text.normalize import squash
 from ..types import Clause, ClauseKind, Document, Level
@@ -167,7 +167,7 @@ def _scope(question: str, before: _Before, doc: Document, engine: Engine) -> Rea
 def _year(question: str, before: _Before, year: str, engine: Engine) -> Reading:
     text = slots.replace_year(before.question, year)
     docs: tuple[str, ...] | None = tuple(before.docs) or None
-    if any(not slots.period_covers(engine.document(d), int(year)) for d in before.docs):
+    if any(not reaches(engine.document(d), int(year)) for d in before.docs):
         # the earlier document does not reach that year: ask of every document
         text, docs = slots.remove_documents(text, engine.documents), None
     return Reading(question, text, FollowUp.ELLIPSIS, docs=docs, slot=f"{year}")

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 import jieba.posseg  # type: ignore[import-untyped]
 
 from ..retrieve.mentions import document_mentions
+from ..text.doctypes import KIND_END
 from ..types import Clause, Document
 
 _TARGET_YEAR = re.compile(r"(?<![\d—–\-至到])(20\d\d)(?!\s*[—–\-至到]\s*20\d\d)(?=\s*年?)")
-_PERIOD_YEARS = re.compile(r"20\d\d")
 _UNIT_AFTER_HOW_MANY = re.compile(r"(多少)[^\s，。？?、]{1,3}(?=[？?。]|$)")
 _UNIT = re.compile(r"（[^）]*）|\([^)]*\)")
+_NOT_SUBJECT = ("m", "x", "w")  # numerals (a period) and punctuation
+_VERBS = ("v", "vn")
 _NOUNISH = ("n", "ns", "nr", "nt", "nz", "vn", "eng", "j", "nrt", "nrfg")
 _WH_EN = re.compile(
     r"\b(?:what|which|how\s+much|how\s+many)\s+((?:[A-Za-z-]+\s+){0,1}?[A-Za-z-]+)", re.I
@@ -62,14 +64,28 @@ def replace_document(text: str, doc: Document, documents: Sequence[Document]) ->
 
 
 def remove_documents(text: str, documents: Sequence[Document]) -> str:
-    """``text`` without the document names it holds."""
-    return document_mentions(text, documents, every_alias=True).without_names(text)
+    """``text`` without the document names it holds, each name's subject kept: 两江新区实施方案
+    -> 两江新区 (the place is the question's topic, the document only its source)."""
+    out, pos = [], 0
+    for start, end in sorted(document_mentions(text, documents, every_alias=True).spans):
+        out += [text[pos:start], _subject(text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out).strip(" ，,：:的")
 
 
-def period_covers(doc: Document, year: int) -> bool:
-    """Whether the document's period reaches ``year`` (unknown periods do)."""
-    found = [int(y) for y in _PERIOD_YEARS.findall(doc.period)]
-    return not found or year <= max(found)
+def _subject(name: str) -> str:
+    """What a document's name is about, without its period and kind: 两江新区实施方案 ->
+    两江新区, 重庆都市圈发展规划 -> 重庆都市圈, 规划纲要 -> ""."""
+    kept: list[tuple[str, str]] = []
+    for w, flag, _ in words(name):
+        if KIND_END.search(w):
+            break
+        if flag not in _NOT_SUBJECT:
+            kept.append((w, flag))
+    while kept and kept[-1][1] in _VERBS:  # the action the document plans: 发展, 建设, 行动
+        kept.pop()
+    return "".join(w for w, _ in kept)
 
 
 def replace_year(text: str, year: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..text.chars import HAN
+from ..text.doctypes import KIND_END
 from ..text.numerals import cn_to_int
 
 
@@ -34,10 +35,6 @@ _YEAR_RE = re.compile(r"[0-9０-９〇零一二三四五六七八九]{4}\s*年")
 _NOTE_WORDS = re.compile(r"通过|公布|发布|施行|批准|修正|修订|会议|颁布")
 _SENTENCE_PUNCT = re.compile(r"[。；，：？！,;:?!]")
 _STRUCTURE_RE = re.compile(r"第\s*[0-9一二三四五六七八九十百千零〇两]+\s*(?:条|章|节|编)")
-_KIND_END = re.compile(
-    r"(?:法|法典|条例|规定|办法|细则|规则|决定|解释|通知|意见|方案|规划|纲要|守则|章程|批复|答复"
-    r"|标准|准则|决议|公告|规范|目录|清单|计划|修正案|安排|制度|程序|函)$"
-)
 _TRAILING_BRACKETS = re.compile(r"(?:[（(][^（）()]*[）)]\s*)+$")
 _CN = "〇零一二三四五六七八九十"
 _DATE_RE = re.compile(
@@ -91,7 +88,7 @@ def title_complete(title: str) -> bool:
     """Whether ``title`` ends like a document name (…条例, …方案（2023—2027年）, …》的通知)."""
     if title.count("《") > title.count("》"):
         return False
-    return bool(_KIND_END.search(_TRAILING_BRACKETS.sub("", title).rstrip("》")))
+    return bool(KIND_END.search(_TRAILING_BRACKETS.sub("", title).rstrip("》")))
 
 
 def title_from_front(texts: Sequence[str]) -> str:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..text.numerals import YEAR, target_years
 from ..types import Document
 from .short_names import ambiguous_short_names, find_short_names
 
@@ -30,6 +31,13 @@ class Mentions:
             pos = end
         out.append(text[pos:])
         return " ".join(part.strip(" ，,：:的") for part in out if part.strip(" ，,：:的"))
+
+
+def reaches(doc: Document, year: int) -> bool:
+    """Whether ``doc``'s period reaches ``year`` (2023—2027年 reaches 2027, not 2030; a
+    document of no known period reaches every year)."""
+    found = [int(y) for y in YEAR.findall(doc.period)]
+    return not found or year <= max(found)
 
 
 def document_mentions(
@@ -80,9 +88,14 @@ def document_mentions(
         return Mentions(sorted(found, key=found.__getitem__), spans)
     scores: dict[str, int] = {}
     alias_spans: dict[str, list[tuple[int, int]]] = {}
+    # a worded alias is often the place a document is about (两江新区): a year the
+    # document's period does not reach means the question is about the place, not it
+    asked = [int(y) for y in target_years(text)]
+    reaching = {d.doc_id for d in documents if all(reaches(d, y) for y in asked)}
     for alias, doc_id in aliases:
-        if span := claim(alias):
-            weight = 3 if _NUMERIC_ALIAS.fullmatch(alias) else len(alias)
+        numeric = bool(_NUMERIC_ALIAS.fullmatch(alias))
+        if (numeric or doc_id in reaching) and (span := claim(alias)):
+            weight = 3 if numeric else len(alias)
             scores[doc_id] = scores.get(doc_id, 0) + weight
             alias_spans.setdefault(doc_id, []).append(span)
     best = sorted(scores.items(), key=lambda kv: -kv[1])
