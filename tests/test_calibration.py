@@ -17,6 +17,7 @@ from policyqa.answer.evidence import FEATURES
 from policyqa.evaluation import calibrate, fitting
 from policyqa.evaluation.gold import load_gold
 from policyqa.index.lexicon import Translation
+from policyqa.text.sentences import sentences
 
 ROWS = REPO / "eval" / "calibration"
 REPORTING_SETS = {"heldout", "sample", "fresh-heldout", "fresh-heldout2"}
@@ -254,3 +255,19 @@ def test_a_year_no_top_clause_names_lowers_the_probability(engine) -> None:
     # a plan named by its period: the years are in its clauses' citation
     period = engine.prepare("2023—2027年行动方案对养老机构服务质量有什么要求？").evidence
     assert period["year_absent"] == 0.0
+
+
+def test_a_sentence_of_other_years_or_an_earlier_plan_conflicts_with_the_year_asked(
+    engine,
+) -> None:
+    """``year_conflict``: a sentence naming only other target years, or from a plan whose
+    period ends before the year asked, cannot give that year's figure."""
+    earlier = engine.clause("liangjiang-2023:2.1.p1")  # 力争到2027年 … 超过6600亿元
+    later = engine.clause("action-2026:30")  # no year in the text; its plan runs to 2030
+    quote = next(s for s in sentences(earlier.text) if "6600亿元" in s)
+    conflict = scoring._year_conflict
+    assert conflict({2030}, quote, earlier.citation) == 1.0
+    assert conflict({2027}, quote, earlier.citation) == 0.0
+    assert conflict({2030}, later.text, later.citation) == 0.0
+    assert conflict({2035}, later.text, later.citation) == 1.0
+    assert conflict(set(), quote, earlier.citation) == 0.0  # no year asked: nothing to conflict

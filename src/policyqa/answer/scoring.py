@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..text.normalize import squash
-from ..text.numerals import AMOUNT
+from ..text.numerals import AMOUNT, YEAR, target_years
 from ..text.sentences import sentences
 from ..types import Clause, Hit
 from .calibration import load_model
@@ -42,6 +42,8 @@ SENTENCE_FEATURES = (
     "cos_paraphrase",  # cos × (1 - the best candidate's overlap): meaning decides when no
     # candidate shares the question's words (a paraphrase)
     "best_in_clause",  # no other sentence of its clause is nearer the question
+    "year_conflict",  # the question names a target year; the sentence names only others,
+    # or its document's period (in its citation) ends before it
 )
 
 
@@ -79,6 +81,7 @@ def candidates_with_features(
     for (rank, _, _), c in zip(rows, cos, strict=True):
         nearest_in[rank] = max(nearest_in.get(rank, c), c)
     en = float(ctx.english)
+    asked = {int(y) for y in target_years(ctx.question)}
     out = []
     for (rank, h, s), c, o in zip(rows, cos, over, strict=True):
         c_ = h.clause
@@ -100,9 +103,20 @@ def candidates_with_features(
             "overlap_shared": o * best_over,
             "cos_paraphrase": c * (1.0 - best_over),
             "best_in_clause": float(c >= nearest_in[rank]),
+            "year_conflict": _year_conflict(asked, s, c_.citation),
         }
         out.append(Candidate(c_, s, x))
     return out
+
+
+def _year_conflict(asked: set[int], sentence: str, citation: str) -> float:
+    """1 when ``sentence`` cannot give a figure for the years asked: it names target years,
+    none of them asked, or its document's period ends before the first year asked."""
+    if not asked:
+        return 0.0
+    named = {int(y) for y in target_years(sentence)}
+    period = [int(y) for y in YEAR.findall(citation)]
+    return float(bool(named) and not named & asked or bool(period) and max(period) < min(asked))
 
 
 def score_sentences(
