@@ -404,3 +404,13 @@ def test_a_question_asking_where_is_told_the_headings_above_its_clause(engine):
     # a question that does not ask where gets no such lead
     plain = engine.ask("两江新区实施方案要打造的国际数据港叫什么？")
     assert not plain.answer.startswith("位于")
+
+
+def test_a_document_named_in_words_of_its_own_is_not_part_of_the_question(engine):
+    """能级提升方案 is cut into 能级, 提升 and 方案, none of them a name: the span the name
+    takes goes, so its words are not counted as question words no clause repeats."""
+    prepared = engine.prepare("能级提升方案要把黔江建成什么？")
+    assert prepared.ctx.tokens == ["黔江", "建成"]
+    a = engine.ask("能级提升方案要把黔江建成什么？")
+    assert not a.abstained and a.citations[0].clause_id == "action-2026:30"
+    assert "黔江建设区域" in _squash(a.answer)

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from ..index.encoders import Vectors
 from ..index.lexicon import Translation
+from ..retrieve.mentions import document_mentions
 from ..text.language import is_english
 from ..types import Clause, Document, Hit
 from .stats import CorpusStats
@@ -97,7 +98,9 @@ def build_context(
     """The question's features: its tokens without document names and, for an English
     question, its concepts in the corpus's terms."""
     ctx = Context(question, hits, view, vector, nearest, english=is_english(question))
-    ctx.tokens = ctx.without_names(question)
+    # a name may be cut into words no name is (能级提升方案 -> 能级, 提升, 方案): its span goes
+    named = document_mentions(question, view.documents)
+    ctx.tokens = ctx.without_names(named.without_names(question))
     if ctx.english:
         translation = view.translate(question)
         ctx.untranslated = translation.untranslated
