@@ -80,3 +80,14 @@ def test_neighbours_and_outline(engine: Engine) -> None:
     assert nxt is not None and nxt.clause_id == "liangjiang-2023:28"
     outline = engine.outline("liangjiang-2023")
     assert any("（八）打造内陆开放门户专项行动" in n.heading for n in outline)
+
+
+@pytest.mark.parametrize("docs", [["metro"], ["outline"]])
+def test_an_english_question_asked_of_chosen_documents_cites_only_them(engine, docs) -> None:
+    """The answer's own extra searches (an English question's, inside the documents it
+    names) stay inside the documents the question was asked of."""
+    a = engine.ask(
+        "Which department leads the New International Land-Sea Trade Corridor work?", docs=docs
+    )
+    assert not a.abstained
+    assert {c.clause_id.split(":")[0] for c in (*a.citations, *a.related)} == set(docs)

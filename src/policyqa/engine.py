@@ -159,13 +159,18 @@ class Engine:
         return prepare(question, hits, self.view, vector, nearest)
 
     def retrieve(
-        self, retrievals: Iterable[Retrieval], scope: Collection[str] | None = None
+        self,
+        retrievals: Iterable[Retrieval],
+        scope: Collection[str] | None = None,
+        docs: Sequence[str] | None = None,
     ) -> dict[str, Retrieved]:
-        """Run the retrievals the answer step asked for up front (inside ``scope``)."""
-        extra = {
-            r.key: Retrieved(r.query, self.search(r.query, k=r.k, mode=r.mode, docs=r.docs))
-            for r in retrievals
-        }
+        """Run the retrievals the answer step asked for up front (inside ``scope``, and
+        inside ``docs`` when the question was asked of those documents only)."""
+        extra = {}
+        for r in retrievals:
+            where = _within(r, docs)
+            hits = self.search(r.query, k=r.k, mode=r.mode, docs=where) if where != [] else []
+            extra[r.key] = Retrieved(r.query, hits)
         if scope is not None:
             extra = {
                 key: Retrieved(r.query, [h for h in r.hits if h.clause.clause_id in scope])
@@ -185,7 +190,7 @@ class Engine:
         (a follow-up about the clause or section of the answer before). ``rephrase=False``
         skips the language model (the extractive answer a stream shows first)."""
         prepared = self.prepare(question, docs, k, scope)
-        extra = self.retrieve(prepared.retrievals, scope)
+        extra = self.retrieve(prepared.retrievals, scope, docs)
         return compose(prepared, extra, self.settings if rephrase else None)
 
     def _within(self, question: str, scope: Collection[str]) -> list[Hit]:
@@ -204,3 +209,11 @@ class Engine:
         ]
         seen = {h.clause.clause_id for h in ranked}
         return ranked + [Hit(c, 0.0) for c in chosen if c.clause_id not in seen]
+
+
+def _within(r: Retrieval, docs: Sequence[str] | None) -> list[str] | None:
+    """The documents a retrieval searches when the question was asked of ``docs`` only: its
+    own that are among them (none: nothing to search, so an empty result)."""
+    if not docs:
+        return list(r.docs) if r.docs else None
+    return [d for d in (r.docs or docs) if d in docs]
