@@ -13,6 +13,7 @@ from policyqa.answer.templates import RUN_ON
 from policyqa.answer.verify import Segment, verify_segments
 from policyqa.text.numerals import int_to_cn
 from policyqa.text.sentences import run_on, sentences
+from policyqa.types import AnswerKind
 
 
 def _squash(s: str) -> str:
@@ -414,3 +415,14 @@ def test_a_document_named_in_words_of_its_own_is_not_part_of_the_question(engine
     a = engine.ask("能级提升方案要把黔江建成什么？")
     assert not a.abstained and a.citations[0].clause_id == "action-2026:30"
     assert "黔江建设区域" in _squash(a.answer)
+
+
+def test_another_place_before_an_alias_does_not_name_its_document(engine):
+    """都市圈 names 重庆都市圈发展规划 (whose names say 重庆都市圈); 成都都市圈 is the other
+    metropolitan area, which the outline plans: not a comparison with the Chongqing plan."""
+    a = engine.ask("规划纲要对成都都市圈的轨道交通有什么安排？")
+    assert a.kind != AnswerKind.CROSS and not a.abstained
+    assert {c.clause_id.split(":")[0] for c in a.citations} == {"outline"}
+    both = engine.ask("规划纲要和重庆都市圈规划对轨道交通分别有什么安排？")
+    assert both.kind == AnswerKind.CROSS
+    assert {c.clause_id.split(":")[0] for c in both.citations} == {"outline", "metro"}

@@ -8,13 +8,11 @@ the table rows the earlier answer cited; nothing here knows a document or a topi
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
-
-import jieba.posseg  # type: ignore[import-untyped]
 
 from ..retrieve.mentions import document_mentions
 from ..text.doctypes import KIND_END
+from ..text.pos import words
 from ..types import Clause, Document
 
 _TARGET_YEAR = re.compile(r"(?<![\d—–\-至到])(20\d\d)(?!\s*[—–\-至到]\s*20\d\d)(?=\s*年?)")
@@ -26,18 +24,6 @@ _NOUNISH = ("n", "ns", "nr", "nt", "nz", "vn", "eng", "j", "nrt", "nrfg")
 _WH_EN = re.compile(
     r"\b(?:what|which|how\s+much|how\s+many)\s+((?:[A-Za-z-]+\s+){0,1}?[A-Za-z-]+)", re.I
 )
-_pos_lock = threading.Lock()  # jieba's lazy initialisation is not thread-safe
-
-
-def words(text: str) -> list[tuple[str, str, int]]:
-    """(word, part of speech, start offset) as jieba's tagger cuts ``text``."""
-    with _pos_lock:
-        pairs = [(w.word, w.flag) for w in jieba.posseg.cut(text)]
-    out, pos = [], 0
-    for w, flag in pairs:
-        out.append((w, flag, pos))
-        pos += len(w)
-    return out
 
 
 def doc_spans(text: str, documents: Sequence[Document]) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..text.numerals import YEAR, target_years
+from ..text.pos import words
 from ..types import Document
 from .short_names import ambiguous_short_names, find_short_names
 
@@ -56,11 +57,11 @@ def document_mentions(
     lowered = text.lower()
     used = [False] * len(lowered)
 
-    def claim(name: str) -> tuple[int, int] | None:
+    def claim(name: str, doc: Document | None = None) -> tuple[int, int] | None:
         start = lowered.find(name.lower())
         while start >= 0:
             end = start + len(name)
-            if not any(used[start:end]):
+            if not any(used[start:end]) and not (doc and _other_place(text, start, name, doc)):
                 # "2023—2027年方案": the generic words after a name belong to the name
                 if tail := _NAME_TAIL.match(lowered, end):
                     end = tail.end() if not any(used[end : tail.end()]) else end
@@ -80,8 +81,9 @@ def document_mentions(
     aliases = sorted(
         ((a, d.doc_id) for d in documents for a in d.aliases if a), key=lambda x: -len(x[0])
     )
+    by_id = {d.doc_id: d for d in documents}
     for name, doc_id in names + (aliases if every_alias else []):
-        if span := claim(name):
+        if span := claim(name, by_id[doc_id] if name in by_id[doc_id].aliases else None):
             spans.append(span)
             found[doc_id] = min(found.get(doc_id, span[0]), span[0])
     if found or every_alias:
@@ -94,7 +96,7 @@ def document_mentions(
     reaching = {d.doc_id for d in documents if all(reaches(d, y) for y in asked)}
     for alias, doc_id in aliases:
         numeric = bool(_NUMERIC_ALIAS.fullmatch(alias))
-        if (numeric or doc_id in reaching) and (span := claim(alias)):
+        if (numeric or doc_id in reaching) and (span := claim(alias, by_id[doc_id])):
             weight = 3 if numeric else len(alias)
             scores[doc_id] = scores.get(doc_id, 0) + weight
             alias_spans.setdefault(doc_id, []).append(span)
@@ -104,6 +106,21 @@ def document_mentions(
     if best:
         return Mentions([], [])
     return _abbreviated(text, documents)
+
+
+def _other_place(text: str, start: int, alias: str, doc: Document) -> bool:
+    """An alias the document also names with a place before it (都市圈, 重庆都市圈) that the
+    text writes after another place (成都都市圈): that is the other place's, not the document."""
+    places = {n[: -len(alias)] for n in doc.names if n.endswith(alias) and n != alias}
+    if not places or start == 0:
+        return False
+    before = words(text[max(0, start - 8) : start])
+    last = before[-1] if before else None
+    return (
+        last is not None
+        and last[1].startswith("ns")
+        and not any(p.endswith(last[0]) or last[0].endswith(p) for p in places)
+    )
 
 
 def _abbreviated(text: str, documents: Sequence[Document]) -> Mentions:
