@@ -19,7 +19,7 @@ from policyqa.errors import BadInput, NotFound
 from policyqa.types import Citation
 
 HIGHWAY = "按重庆2023—2027年行动方案，高速公路通车里程要达到多少？"
-PORT = "两江新区要把果园港建成哪种类型的国家物流枢纽？"
+PORT = "两江新区在果园港和国际物流方面有哪些举措？"
 
 
 def _history(engine, question: str) -> tuple[Turn, ...]:
