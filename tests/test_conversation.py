@@ -105,6 +105,33 @@ def test_this_paragraph_points_back_and_asking_where_gets_its_section(engine) ->
     assert "位于二、重点任务，（八）打造内陆开放门户专项行动：" in reply.body
 
 
+def test_asking_where_the_clause_stands_is_answered_from_it_in_either_language(engine) -> None:
+    english = (
+        "What does the outline say about the Chengdu-Chongqing middle-line high-speed railway?"
+    )
+    history = _history(engine, english)
+    reply = ask(engine, "Which chapter is that in?", history)
+    assert reply.reading.kind == FollowUp.COREFERENCE and not reply.answer.abstained
+    target = history[0].citations[0].clause_id
+    assert [c.clause_id for c in reply.answer.citations] == [target]
+    assert reply.answer.answer.startswith("位于第")
+    reply = ask(engine, "这段话在哪一章？", _history(engine, "规划纲要对川南地区有什么定位？"))
+    assert reply.reading.resolved.endswith("）在哪一章？")  # 这段话 is one pointer
+    assert reply.answer.answer.startswith("位于第三章")
+
+
+def test_the_year_changed_where_the_question_says_by_then(engine) -> None:
+    """到2027年 is a target year (only a period's ends are not), and the 2027 answer quotes
+    the 2027 figure, not the plan of 2030 that names the same indicator."""
+    first = "到2027年重庆高速公路通车里程要达到多少？"
+    history = _history(engine, first)
+    assert [c.clause_id for c in history[0].citations][:1] == ["action-2023:5"]
+    assert "5000公里" in history[0].answer.replace(" ", "")
+    reply = ask(engine, "2030年呢？", history)
+    assert reply.reading.resolved == "到2030年重庆高速公路通车里程要达到多少？"
+    assert "5700公里" in reply.body
+
+
 def test_a_later_year_than_its_plan_reaches_asks_of_the_place_in_every_plan(engine) -> None:
     history = _history(engine, "两江新区实施方案提出到2027年高新技术企业数量要达到多少家？")
     reply = ask(engine, "那到2030年呢？", history)  # 那到 is one word to the tokenizer

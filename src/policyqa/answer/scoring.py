@@ -109,6 +109,14 @@ def candidates_with_features(
     return out
 
 
+def of_years_asked(question: str, scored: list[Scored]) -> list[Scored]:
+    """``scored`` without the sentences that cannot give a figure for the years the question
+    asks (see :func:`_year_conflict`), unless none that gives a figure is left."""
+    asked = {int(y) for y in target_years(question)}
+    kept = [x for x in scored if not _year_conflict(asked, x.sentence, x.clause.citation)]
+    return kept if any(AMOUNT.search(x.sentence) for x in kept) else scored
+
+
 def _year_conflict(asked: set[int], sentence: str, citation: str) -> float:
     """1 when ``sentence`` cannot give a figure for the years asked: it names target years,
     none of them asked, or its document's period ends before the first year asked."""

@@ -18,7 +18,7 @@ from ..text.sentences import run_on, sentences
 from ..types import AnswerKind, Clause, ClauseKind, Hit, Level, TableRow
 from .context import Context
 from .kinds import asks_figure, years
-from .scoring import Scored, in_doc_order, pick, score_sentences, silence
+from .scoring import Scored, in_doc_order, of_years_asked, pick, score_sentences, silence
 from .verify import Segment
 
 # a sentence naming a responsible body without a （牵头部门：…） tag
@@ -149,7 +149,9 @@ def numeric(ctx: Context, extra: Mapping[str, Retrieved]) -> list[Segment]:
     for c in rows:
         if segs := _row_targets(ctx, c, asked):
             return segs
+    # a sentence of 2030 does not answer a question about 2027, however near it is
     scored = score_sentences(ctx, candidates(ctx, extra), numeric=True)
+    scored = of_years_asked(ctx.question, scored)
     return sentence_segments(pick(scored, 3))
 
 

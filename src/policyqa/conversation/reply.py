@@ -15,7 +15,8 @@ from functools import partial
 from typing import Any
 
 from ..answer.compose import cite, render
-from ..answer.kinds import classify
+from ..answer.kinds import asks_place, classify
+from ..answer.templates import place
 from ..answer.verify import Segment, verify_segments
 from ..engine import Engine
 from ..ingest.tags import lead_tag
@@ -92,6 +93,8 @@ def _answer(
 ) -> Answer:
     if reading.asks_source and reading.target:
         return _source(engine, reading, engine.clause(reading.target))
+    if reading.kind == FollowUp.COREFERENCE and reading.target and asks_place(reading.question):
+        return _placed(reading, engine.clause(reading.target))
     if reading.wants_rest:
         more = _more(engine, reading)
         if more is not None:
@@ -147,6 +150,15 @@ def _speaks_of(reading: Reading, answer: Answer) -> bool:
         return False
     main = answer.answer.split("（《", 1)[0]
     return squash(reading.slot) in squash(main)
+
+
+def _placed(reading: Reading, c: Clause) -> Answer:
+    """Where the clause pointed at stands (这段话在哪一章？), heading by heading, with its
+    first sentence: the reading chose the clause, so nothing is searched."""
+    first = sentences(c.text)[:1] or [c.text]
+    clauses = {c.clause_id: c}
+    segments = verify_segments([*place(c), Segment(c.clause_id, first[0])], clauses)
+    return Answer(reading.resolved, render(segments, clauses), False, AnswerKind.CLAUSE, (cite(c),))
 
 
 def _source(engine: Engine, reading: Reading, c: Clause) -> Answer:

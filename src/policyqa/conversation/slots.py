@@ -15,7 +15,8 @@ from ..text.doctypes import KIND_END
 from ..text.pos import words
 from ..types import Clause, Document
 
-_TARGET_YEAR = re.compile(r"(?<![\d—–\-至到])(20\d\d)(?!\s*[—–\-至到]\s*20\d\d)(?=\s*年?)")
+# a target year, not either end of a period (2023—2027年, 2023到2027): 到2027年 is one
+_TARGET_YEAR = re.compile(r"(?<!\d)(?<!\d[—–\-至到])(20\d\d)(?!\s*[—–\-至到]\s*20\d\d)(?=\s*年?)")
 _UNIT_AFTER_HOW_MANY = re.compile(r"(多少)[^\s，。？?、]{1,3}(?=[？?。]|$)")
 _UNIT = re.compile(r"（[^）]*）|\([^)]*\)")
 _NOT_SUBJECT = ("m", "x", "w")  # numerals (a period) and punctuation
