@@ -231,3 +231,21 @@ def test_kill_during_add_leaves_the_previous_index_serving(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["status"] == "indexed"
     assert len(Engine.load(copy).documents) == 6
+
+
+def test_an_added_documents_own_facts_come_from_what_was_read_off_it(
+    added: tuple[Settings, Engine, Engine, Counting, list[AddResult]],
+) -> None:
+    """Who issued a regulation is in its header, not in an article: the metadata read when it
+    was added answers; when it takes effect, its own last article says, and is quoted."""
+    after, results = added[2], added[4]
+    dog = after.document(results[0].doc_id)
+    assert dog.issuer == "青岛市人民代表大会常务委员会"
+    issuer = after.ask("青岛市养犬管理条例是哪个机关通过的？")
+    assert issuer.kind == AnswerKind.DOCUMENT and not issuer.abstained
+    assert issuer.answer == f"《{dog.title}》的发布机关：{dog.issuer}（据文件信息）"
+    assert [c.clause_id.split(":")[0] for c in issuer.citations] == [dog.doc_id]
+    effective = after.ask("青岛市养犬管理条例什么时候起施行？")
+    assert effective.kind != AnswerKind.DOCUMENT
+    assert effective.citations[0].citation == "《青岛市养犬管理条例》第二十三条"
+    assert "2016年10月1日起施行" in effective.answer

@@ -426,3 +426,48 @@ def test_another_place_before_an_alias_does_not_name_its_document(engine):
     both = engine.ask("规划纲要和重庆都市圈规划对轨道交通分别有什么安排？")
     assert both.kind == AnswerKind.CROSS
     assert {c.clause_id.split(":")[0] for c in both.citations} == {"outline", "metro"}
+
+
+@pytest.mark.parametrize(
+    ("question", "doc", "fact"),
+    [
+        ("2026—2030年行动方案的发文字号是多少？", "action-2026", "doc_number"),
+        ("两江新区实施方案是什么时候印发的？", "liangjiang-2023", "date"),
+        ("When was the Chongqing metropolitan area plan issued?", "metro", "date"),
+        ("重庆都市圈发展规划的规划期是到哪一年？", "metro", "period"),
+        ("两江新区实施方案和重庆都市圈规划分别是什么时候印发的？", "liangjiang-2023", "date"),
+    ],
+)
+def test_a_documents_own_facts_are_answered_from_its_metadata(engine, question, doc, fact):
+    """A cover letter's number and date are no clause retrieval finds: the corpus's record
+    of the document answers, cited to the document."""
+    a = engine.ask(question)
+    recorded = getattr(engine.document(doc), fact)
+    assert a.kind == AnswerKind.DOCUMENT and not a.abstained and recorded
+    assert recorded in a.answer and engine.document(doc).title in a.answer
+    assert [c.clause_id.split(":")[0] for c in a.citations][:1] == [doc]
+    assert recorded in a.citations[0].text  # the card lists the document's facts
+
+
+def test_compared_documents_facts_are_given_each_or_said_to_be_unrecorded(engine):
+    a = engine.ask("两江新区实施方案和规划纲要分别是什么时候印发的？")
+    assert a.kind == AnswerKind.DOCUMENT
+    liangjiang, outline = engine.document("liangjiang-2023"), engine.document("outline")
+    assert a.answer.splitlines() == [
+        f"《{liangjiang.title}》的文件日期：{liangjiang.date}（据文件信息）",
+        f"《{outline.title}》：未见文件日期记录",  # the record has no date of the outline
+    ]
+    assert [c.clause_id.split(":")[0] for c in a.citations] == ["liangjiang-2023"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "规划纲要是什么时候印发的？",  # the record has no date: not answered from it
+        "这份文件是什么时候印发的？",  # no document named
+        "两江新区实施方案对印发宣传材料有什么要求？",  # 印发, but not asked when
+        "两江新区实施方案要求每月什么时候之前报送工作进展？",  # a date the document sets
+    ],
+)
+def test_a_question_not_about_one_recorded_fact_is_answered_as_usual(engine, question):
+    assert engine.ask(question).kind != AnswerKind.DOCUMENT

@@ -89,6 +89,7 @@ class AnswerKind(StrEnum):
     CLAUSE = "clause_lookup"
     CROSS = "cross_document"
     EXTRACTIVE = "extractive"
+    DOCUMENT = "document_facts"  # when a document was issued, by whom, its number
     NOT_FOUND = "not_found"
 
 

@@ -13,13 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ..index.encoders import Vectors
+from ..retrieve.mentions import named_documents
 from ..settings import Settings
 from ..text.normalize import squash
-from ..types import Answer, AnswerKind, Citation, Clause, Hit
+from ..types import Answer, AnswerKind, Citation, Clause, Document, Hit
 from . import templates
 from .answerability import answerable, probability
 from .context import Context, CorpusView, build_context
 from .evidence import features
+from .facts import Fact, fact_asked, facts_answer, recorded, said_in
 from .kinds import asks_place, classify, cross_documents
 from .llm import rephrase
 from .parts import with_exact_citations
@@ -54,8 +56,30 @@ def prepare(
     kind = classify(question, hits, view.documents)
     evidence = features(ctx, kind)
     p = probability(evidence)
+    if _about_document(question, view.documents, hits) is not None:
+        return Prepared(ctx, AnswerKind.DOCUMENT, True, (), evidence, p)
     ok = answerable(ctx, p)
     return Prepared(ctx, kind, ok, tuple(plan(ctx, kind)) if ok else (), evidence, p)
+
+
+def _about_document(
+    question: str, documents: Sequence[Document], hits: Sequence[Hit]
+) -> tuple[list[Document], Fact] | None:
+    """The documents the question names (one, or those it compares) and the fact of their
+    own it asks for, where the metadata records it for one of them and none of the top
+    clauses says it."""
+    fact = fact_asked(question)
+    if fact is None:
+        return None
+    named = cross_documents(question, documents)  # two or more: a comparison
+    if len(named) < 2:
+        named = named_documents(question, documents)  # abbreviations too (反垄断法)
+        if len(named) != 1:
+            return None
+    docs = [d for n in named for d in documents if d.doc_id == n]
+    if not any(recorded(d, fact) for d in docs):
+        return None
+    return None if said_in(fact, (h.clause.text for h in hits[:3])) else (docs, fact)
 
 
 def cite(c: Clause) -> Citation:
@@ -176,6 +200,11 @@ def compose(
     With a language model configured in ``settings``, its verified rephrasing.
     """
     ctx = prepared.ctx
+    about = _about_document(ctx.question, ctx.view.documents, ctx.hits)
+    if prepared.kind == AnswerKind.DOCUMENT and about is not None:
+        told = facts_answer(ctx.question, *about, ctx.view.clauses)
+        if told is not None:
+            return replace(told, related=tuple(cite(h.clause) for h in ctx.hits[:3]))
     if not prepared.answerable:
         return not_found(ctx.question, ctx.hits)
     composed = _groups(ctx, prepared.kind, extra)
