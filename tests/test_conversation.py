@@ -49,6 +49,14 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         # change of scope: the same question of another document
         ("规划纲要对住房公积金跨区域使用有什么安排？", "重庆都市圈规划里有没有相关提法？",
          "scope", "重庆都市圈规划", "互认互贷"),
+        # a fact of a document, asked with no document named: the document just cited
+        ("2026—2030年行动方案对人工智能产业有什么目标？", "发文字号是多少？", "coreference",
+         "发文字号", "渝府发〔2026〕8号"),
+        ("两江新区怎样推进西部陆海新通道建设？", "When was it issued?", "coreference",
+         "issued", "2023-03-20"),
+        # another article: the lead answer names it in its citation only
+        ("两江新区实施方案第30条由谁牵头？", "第31条呢？", "ellipsis", "第31条",
+         "任务：高质量发展开放型经济"),
         # continuation: more of the same clause or section
         ("共建巴蜀文化旅游走廊，规划纲要要扩大哪些国际旅游品牌的影响力？", "还有别的举措吗？",
          "continuation", "第七章第一节", "长征国家文化公园"),
@@ -130,6 +138,13 @@ def test_the_year_changed_where_the_question_says_by_then(engine) -> None:
     reply = ask(engine, "2030年呢？", history)
     assert reply.reading.resolved == "到2030年重庆高速公路通车里程要达到多少？"
     assert "5700公里" in reply.body
+
+
+def test_a_place_stands_in_for_a_place_not_for_the_indicator(engine) -> None:
+    history = _history(engine, "到2027年重庆常住人口城镇化率要达到多少？")
+    assert history[0].citations[0].clause_id.startswith("action-2026:table")  # a table row
+    reply = ask(engine, "四川呢？", history)
+    assert reply.reading.resolved == "到2027年四川常住人口城镇化率要达到多少？"
 
 
 def test_a_later_year_than_its_plan_reaches_asks_of_the_place_in_every_plan(engine) -> None:

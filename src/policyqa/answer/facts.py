@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
-from ..text.language import is_english
 from ..types import Answer, AnswerKind, Citation, Clause, Document
 
 
@@ -77,15 +76,15 @@ _ASKS_EN = (
     ),
     (Fact.PERIOD, r"\b(?:planning\s+period|time\s+frame|timeframe)\b|\bwhat\s+period\b"),
 )
-ASKS = {
-    False: [(f, re.compile(p)) for f, p in _ASKS_ZH],
-    True: [(f, re.compile(p, re.IGNORECASE)) for f, p in _ASKS_EN],
-}
+ASKS = [(f, re.compile(p)) for f, p in _ASKS_ZH] + [
+    (f, re.compile(p, re.IGNORECASE)) for f, p in _ASKS_EN
+]
 
 
 def fact_asked(question: str) -> Fact | None:
-    """The fact of a document the question asks for in so many words, if any."""
-    return next((f for f, p in ASKS[is_english(question)] if p.search(question)), None)
+    """The fact of a document the question asks for in so many words, if any (in either
+    language: a follow-up read as "When was 两江新区实施方案… issued?" mixes them)."""
+    return next((f for f, p in ASKS if p.search(question)), None)
 
 
 def said_in(fact: Fact, texts: Iterable[str]) -> bool:

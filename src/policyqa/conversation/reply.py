@@ -9,12 +9,14 @@ comes from, and "what else" — the sentences of that clause or section not yet 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 from ..answer.compose import cite, render
+from ..answer.facts import fact_asked, facts_answer
 from ..answer.kinds import asks_place, classify
 from ..answer.templates import place
 from ..answer.verify import Segment, verify_segments
@@ -95,6 +97,13 @@ def _answer(
         return _source(engine, reading, engine.clause(reading.target))
     if reading.kind == FollowUp.COREFERENCE and reading.target and asks_place(reading.question):
         return _placed(reading, engine.clause(reading.target))
+    fact = fact_asked(reading.question)
+    if reading.kind == FollowUp.COREFERENCE and reading.target and fact is not None:
+        doc = engine.document(engine.clause(reading.target).doc_id)
+        clauses = {c.clause_id: c for c in engine.clauses_of(doc.doc_id)}
+        told = facts_answer(reading.resolved, [doc], fact, clauses)
+        if told is not None:  # "When was it issued?": of the document just cited
+            return told
     if reading.wants_rest:
         more = _more(engine, reading)
         if more is not None:
@@ -149,7 +158,11 @@ def _speaks_of(reading: Reading, answer: Answer) -> bool:
     if answer.abstained:
         return False
     main = answer.answer.split("（《", 1)[0]
-    return squash(reading.slot) in squash(main)
+    if squash(reading.slot) in squash(main):
+        return True
+    # a year or an article number is often said by the citation alone: 第31条, (2026—2030年)
+    numbered = bool(re.search(r"\d|第.+条", reading.slot))
+    return numbered and any(squash(reading.slot) in squash(c.citation) for c in answer.citations)
 
 
 def _placed(reading: Reading, c: Clause) -> Answer:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ..answer.facts import fact_asked
 from ..answer.kinds import years
 from ..engine import Engine
 from ..errors import UnknownClause
@@ -140,6 +141,8 @@ def resolve(question: str, history: Sequence[Turn], engine: Engine) -> Reading:
     bare = not (own or named) and (
         cues.asks_lead(question, english) or cues.asks_source(question, english)
     )
+    # "发文字号是多少？" names a fact of a document and no document: the one just cited
+    bare = bare or (fact_asked(question) is not None and not mentions.doc_ids)
     back = cues.points_back(question, english) or bare
     if not (back or more or fragment) and (own or not (named or asked_years)):
         return fresh(question)  # a topic of its own, nothing pointing back

@@ -147,7 +147,9 @@ def replace_phrase(
 ) -> str:
     """``text`` with the phrase ``fragment`` replaces put in (appended where none is found)."""
     spans = doc_spans(text, documents)
-    span = _indicator_span(text, cited)
+    # a place stands in for a place (四川 for 重庆), never for the indicator the row names
+    place = any(f == "ns" for _, f, _ in words(fragment))
+    span = "" if place else _indicator_span(text, cited)
     if span:
         return _UNIT_AFTER_HOW_MANY.sub(r"\1", text.replace(span, fragment, 1))
     span = _overlap_span(text, fragment, spans) or _noun_span(text, fragment, spans)
