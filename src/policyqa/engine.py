@@ -168,7 +168,7 @@ class Engine:
         inside ``docs`` when the question was asked of those documents only)."""
         extra = {}
         for r in retrievals:
-            where = _within(r, docs)
+            where = _searched_documents(r, docs)
             hits = self.search(r.query, k=r.k, mode=r.mode, docs=where) if where != [] else []
             extra[r.key] = Retrieved(r.query, hits)
         if scope is not None:
@@ -211,7 +211,7 @@ class Engine:
         return ranked + [Hit(c, 0.0) for c in chosen if c.clause_id not in seen]
 
 
-def _within(r: Retrieval, docs: Sequence[str] | None) -> list[str] | None:
+def _searched_documents(r: Retrieval, docs: Sequence[str] | None) -> list[str] | None:
     """The documents a retrieval searches when the question was asked of ``docs`` only: its
     own that are among them (none: nothing to search, so an empty result)."""
     if not docs:

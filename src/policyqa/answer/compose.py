@@ -43,6 +43,7 @@ class Prepared:
     retrievals: tuple[Retrieval, ...]
     evidence: Mapping[str, float]  # what answerability weighed (see .evidence)
     probability: float  # the fitted probability that the corpus answers the question
+    about: tuple[list[Document], Fact] | None = None  # a fact of these documents' own asked
 
 
 def prepare(
@@ -56,8 +57,8 @@ def prepare(
     kind = classify(question, hits, view.documents)
     evidence = features(ctx, kind)
     p = probability(evidence)
-    if _about_document(question, view.documents, hits) is not None:
-        return Prepared(ctx, AnswerKind.DOCUMENT, True, (), evidence, p)
+    if (about := _about_document(question, view.documents, hits)) is not None:
+        return Prepared(ctx, AnswerKind.DOCUMENT, True, (), evidence, p, about)
     ok = answerable(ctx, p)
     return Prepared(ctx, kind, ok, tuple(plan(ctx, kind)) if ok else (), evidence, p)
 
@@ -200,9 +201,8 @@ def compose(
     With a language model configured in ``settings``, its verified rephrasing.
     """
     ctx = prepared.ctx
-    about = _about_document(ctx.question, ctx.view.documents, ctx.hits)
-    if prepared.kind == AnswerKind.DOCUMENT and about is not None:
-        told = facts_answer(ctx.question, *about, ctx.view.clauses)
+    if prepared.about is not None:
+        told = facts_answer(ctx.question, *prepared.about, ctx.view.clauses)
         if told is not None:
             return replace(told, related=tuple(cite(h.clause) for h in ctx.hits[:3]))
     if not prepared.answerable:

@@ -117,11 +117,10 @@ def _overlap_span(text: str, fragment: str, spans: Sequence[tuple[int, int]]) ->
     return best if score >= 2 else ""
 
 
-def _noun_span(text: str, fragment: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The phrase of ``text`` the fragment most likely stands in for: a place for a place,
-    else the first run of nouns outside the document names."""
+def _noun_span(text: str, fragment: str, spans: Sequence[tuple[int, int]], place: bool) -> str:
+    """The phrase of ``text`` the fragment (a ``place`` or not) most likely stands in for: a
+    place for a place, else the first run of nouns outside the document names."""
     tagged = words(text)
-    place = any(f == "ns" for _, f, _ in words(fragment))
     runs: list[tuple[str, bool]] = []
     run, run_place, last_end = "", False, -1
     for w, flag, start in tagged:
@@ -152,7 +151,7 @@ def replace_phrase(
     span = "" if place else _indicator_span(text, cited)
     if span:
         return _UNIT_AFTER_HOW_MANY.sub(r"\1", text.replace(span, fragment, 1))
-    span = _overlap_span(text, fragment, spans) or _noun_span(text, fragment, spans)
+    span = _overlap_span(text, fragment, spans) or _noun_span(text, fragment, spans, place)
     if span and span not in fragment:
         return text.replace(span, fragment, 1)
     return f"{fragment}：{text}"
