@@ -9,9 +9,9 @@ from support import REGULATIONS
 
 from policyqa.answer.compose import NOT_FOUND, SILENT, compose, prepare
 from policyqa.answer.kinds import classify, cross_documents, years
-from policyqa.answer.templates import RUN_ON
+from policyqa.answer.templates import RUN_ON, english_lead
 from policyqa.answer.verify import Segment, verify_segments
-from policyqa.text.numerals import int_to_cn
+from policyqa.text.numerals import ITEM_NUMBER, int_to_cn
 from policyqa.text.sentences import run_on, sentences
 from policyqa.types import AnswerKind
 
@@ -236,6 +236,15 @@ def test_english_indicator_question_leads_with_the_target(engine):
     assert not a.abstained and a.kind == "numeric_target"
     assert a.answer.startswith("Target: 2030年目标3.25（")  # one English line, then the row
     assert a.citations[0].clause_id == "action-2026:table.7"
+
+
+def test_english_lead_never_gives_an_items_own_number_as_its_figure(engine):
+    # "51. 实施…" opens item 51: its number is where the item stands, not a figure it gives
+    clause = next(c for c in engine.table.all if ITEM_NUMBER.match(c.text) and c.number == 51)
+    clauses = {clause.clause_id: clause}
+    title = sentences(clause.text)[0]
+    assert not re.search(r"\d", ITEM_NUMBER.sub("", title)), title  # the title gives none
+    assert english_lead(AnswerKind.NUMERIC, [Segment(clause.clause_id, title)], clauses) is None
 
 
 def test_the_briefs_english_example_is_answered_from_its_clause(engine):

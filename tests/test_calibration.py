@@ -84,16 +84,30 @@ def test_refit_on_every_row_gives_the_shipped_weights(answer_rows: list[calibrat
     assert again.bias == pytest.approx(m.bias, abs=1e-6)
 
 
+# the encoder's vectors differ in the fourth decimal between CPUs (measured: cosines by up to
+# 0.0013 between two machines of this workplace); where two clauses score that close, their
+# ranks swap and a rank-derived feature moves. A change of code or corpus moves most rows
+DRIFT = 5e-3
+SAME_SHARE = 0.9
+_ENCODER_FREE = ("english", "figure_asked", "missing")
+
+
 def test_measured_rows_are_what_the_engine_measures(engine, answer_rows) -> None:
     """The rows were measured on this corpus and code: a change to either means refitting."""
     items = {it.id: it for it in load_gold([REPO / "eval" / "gold" / "dev.jsonl"])}
-    checked = 0
-    for row in answer_rows:
-        if row.group in items and checked < 25:
-            ev = engine.prepare(items[row.group].question).evidence
-            assert ev == pytest.approx({f: row.x[f] for f in FEATURES}, abs=1e-4), row.group
-            checked += 1
-    assert checked == 25
+    rows = [r for r in answer_rows if r.group in items]
+    same = 0
+    for row in rows:
+        ev = engine.prepare(items[row.group].question).evidence
+        assert set(ev) >= set(FEATURES), row.group
+        # what the question alone decides does not depend on the encoder
+        assert {f: ev[f] for f in _ENCODER_FREE} == pytest.approx(
+            {f: row.x[f] for f in _ENCODER_FREE}, abs=1e-9
+        ), row.group
+        assert ev["cos_clause"] == pytest.approx(row.x["cos_clause"], abs=DRIFT), row.group
+        same += ev == pytest.approx({f: row.x[f] for f in FEATURES}, abs=DRIFT)
+    assert len(rows) >= 100
+    assert same >= SAME_SHARE * len(rows), f"{same} of {len(rows)} rows measured as recorded"
 
 
 def test_logistic_fit_separates_and_round_trips() -> None:

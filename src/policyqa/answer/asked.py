@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..index.lexicon import Translation
-from ..text.numerals import AMOUNT, SHARE
+from ..text.numerals import AMOUNT, ITEM_NUMBER, SHARE
 
 # the unit after 多少/几 (多少公里, 几个, 多少万人); 多大/多高 ask for a size without one (below).
 # 哪几/这几/好几 are not a count asked for (哪几个县 asks which, 好几趟 means several)
@@ -62,7 +62,7 @@ _NUMBER = (
 _YEAR = re.compile(r"20\d\d\s*年")
 # an amount of anything (text.numerals.AMOUNT) counts once the years
 # (2023—2027年) and the item's own number (51. ) are set aside
-_NOT_AMOUNT = re.compile(r"20\d\d\s*(?:[—－~-]\s*20\d\d\s*)?年?|^\s*[0-9]+\s*[.．、]")
+_NOT_AMOUNT = re.compile(r"20\d\d\s*(?:[—－~-]\s*20\d\d\s*)?年?")
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Asked:
             return True
         if not (self.amount or self.units):
             return False
-        amount = bool(AMOUNT.search(_NOT_AMOUNT.sub(" ", text)))
+        amount = bool(AMOUNT.search(_NOT_AMOUNT.sub(" ", ITEM_NUMBER.sub("", text.lstrip()))))
         if self.amount and amount:
             return True
         # a table row gives its unit once, in the row's name: 经济总量（万亿元） 13

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from ..ingest.clauses import UNHEADED_NOTE
 from ..ingest.tags import lead_tag
 from ..text.chars import HAN
+from ..text.numerals import ITEM_NUMBER
 from ..text.sentences import run_on, sentences
 from ..types import AnswerKind, Clause, ClauseKind, Hit, Level, TableRow
 from .context import Context
@@ -284,7 +285,9 @@ def english_lead(
     if c.row is not None:
         target = next((g for g in group[1:2] if _TARGET_VALUE.fullmatch(g.span)), None)
         return replace(target, prefix="Target: ", suffix="") if target else None
-    figures = {m.group(0) for m in _FIGURE.finditer(_YEARS.sub(" ", first.span))}
+    # the item's own number (51. ) is not a figure it gives
+    text = ITEM_NUMBER.sub("", first.span.lstrip())
+    figures = {m.group(0) for m in _FIGURE.finditer(_YEARS.sub(" ", text))}
     if len(figures) == 1:
         return Segment(c.clause_id, figures.pop(), prefix="Figure: ")
     return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..text.chars import CN_DIGITS
+from ..text.numerals import ITEM_NUMBER
 from ..types import Clause, ClauseKind, Document, Heading, Level
 from .clean import Para
 from .tags import lead_departments
@@ -17,7 +18,7 @@ UNHEADED_NOTE = "标题见文件目录；收录的网页正文未标出该节，
 
 L1 = re.compile(rf"^([{CN_DIGITS}]+)、\s*(.*)$")
 L2 = re.compile(rf"^（([{CN_DIGITS}]+)）\s*(.*)$")
-ARTICLE = re.compile(r"^(\d{1,3})(?:[．、]|\.(?!\d))\s*(.*)$")
+ARTICLE = re.compile(ITEM_NUMBER.pattern + r"(.*)$")
 CHAPTER = re.compile(rf"^第([{CN_DIGITS}]+)章\s*(.*)$")
 SECTION = re.compile(rf"^第([{CN_DIGITS}]+)节\s*(.*)$")
 BOX = re.compile(r"^专栏(\d+)\s*(.*)$")

@@ -21,6 +21,9 @@ AMOUNT = re.compile(rf"[0-9０-９]|(?<![第{_CN}])[{_CN}]+(?:{_MEASURE})|百分
 SHARE = re.compile(
     rf"[0-9０-９][0-9０-９.．]*\s*[%％‰]|[百千]分之[{_CN}0-9]|[{_CN}0-9]成(?![立为员本果效熟])"
 )
+# a numbered item's own number before its text ("51. 实施…", "3．", "12、"), not a figure in
+# it (2.3 is a figure: a dot before a digit is a decimal point)
+ITEM_NUMBER = re.compile(r"^(\d{1,3})(?:[．、]|\.(?!\d))\s*")
 # a year written in digits, as questions and plans name them (2027, 2026—2030年)
 YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 _SPAN = re.compile(r"20\d\d\s*[—–\-至到]\s*20\d\d")
