@@ -47,9 +47,13 @@ def test_model_loads_with_its_record(name: str) -> None:
 def test_models_use_the_features_the_code_measures() -> None:
     m = answerability.model()
     assert set(m.features) <= set(FEATURES)  # the ones backward elimination kept
-    path = m.meta["elimination"]  # how backward elimination got there, log-loss falling
-    assert {step["dropped"] for step in path[1:]} == set(FEATURES) - set(m.features)
+    path = m.meta["elimination"]  # how backward elimination went, log-loss falling
     assert all(a["log_loss"] > b["log_loss"] for a, b in zip(path[:-1], path[1:], strict=True))
+    if "kept_shipped_log_loss" in m.meta:  # the features shipped before, not clearly beaten
+        assert path[-1]["log_loss"] >= m.meta["kept_shipped_log_loss"] - calibrate.REPLACE_GAIN
+        assert m.meta["cv"]["log_loss"] == m.meta["kept_shipped_log_loss"]
+    else:  # the ones backward elimination kept
+        assert {step["dropped"] for step in path[1:]} == set(FEATURES) - set(m.features)
     assert load_model(scoring.MODEL).features == scoring.SENTENCE_FEATURES
     assert 0.0 < m.threshold < 1.0
 
@@ -108,6 +112,25 @@ def test_measured_rows_are_what_the_engine_measures(engine, answer_rows) -> None
         same += ev == pytest.approx({f: row.x[f] for f in FEATURES}, abs=DRIFT)
     assert len(rows) >= 100
     assert same >= SAME_SHARE * len(rows), f"{same} of {len(rows)} rows measured as recorded"
+
+
+def test_a_selection_replaces_the_shipped_features_only_when_clearly_better(
+    answer_rows: list[calibrate.Row],
+) -> None:
+    shipped = list(answerability.model().features)
+    loss = calibrate.answerability_record(answer_rows, shipped)["cv"]["log_loss"]
+    other = [f for f in shipped if f != "agreement"]
+
+    def selected(log_loss: float) -> dict[str, object]:
+        return {"kept": other, "elimination": [{"dropped": "agreement", "log_loss": log_loss}]}
+
+    near = calibrate.keep_or_replace(answer_rows, selected(loss - 0.0005), shipped)
+    assert near["kept"] == shipped and near["kept_shipped"] == loss
+    far = calibrate.keep_or_replace(answer_rows, selected(loss - 0.01), shipped)
+    assert far["kept"] == other
+    # a shipped set the code no longer measures, or none at all, is not kept
+    assert calibrate.keep_or_replace(answer_rows, selected(loss), ["gone"])["kept"] == other
+    assert calibrate.keep_or_replace(answer_rows, selected(loss), [])["kept"] == other
 
 
 def test_logistic_fit_separates_and_round_trips() -> None:
