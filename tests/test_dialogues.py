@@ -10,6 +10,7 @@ import pytest
 from support import REPO
 
 from policyqa.cli import main
+from policyqa.errors import BadInput
 from policyqa.evaluation.dialogues import evaluate_dialogues, load_dialogues
 
 SETS = {name: REPO / "eval" / "dialogues" / f"{name}.jsonl" for name in ("dev", "heldout")}
@@ -58,3 +59,38 @@ def test_eval_reports_dialogues(tmp_path: Path, index_settings, monkeypatch, cap
     assert main([*argv, "--dialogues", str(chats), "--modes", "hybrid"]) == 0
     text = capsys.readouterr().out
     assert "dialogues (follow-up right with history" in text and "ellipsis" in text
+
+
+def _turn(question: str, **extra: object) -> dict:
+    return {"question": question, "type": "unanswerable", "doc": [], "gold": [], "answer": [],
+            **extra}  # fmt: skip
+
+
+def test_a_dialogue_may_run_several_turns_each_of_its_own_kind(tmp_path: Path) -> None:
+    path = tmp_path / "multi.jsonl"
+    rows = [
+        {"id": "m-1", "kind": "ellipsis", "lang": "zh", "note": "", "turns": [
+            _turn("甲？"), _turn("乙呢？", resolved="甲乙？"),
+            _turn("另一件事？", kind="fresh", resolved="另一件事？"),
+        ]},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    (d,) = load_dialogues([path])
+    assert [f.kind for f in d.follow_ups] == ["ellipsis", "fresh"]
+    assert d.second.question == "乙呢？" and d.resolved == "甲乙？"
+
+
+@pytest.mark.parametrize(
+    ("turns", "message"),
+    [
+        ([_turn("甲？")], "two or more turns"),
+        ([_turn("甲？"), _turn("乙呢？", resolved="甲乙？"), _turn("丙呢？")], "turn 3 needs"),
+        ([_turn("甲？"), _turn("乙呢？", resolved="甲乙？", kind="other")], "turn 2 has kind"),
+    ],
+)
+def test_a_malformed_dialogue_is_refused_with_where(tmp_path: Path, turns, message) -> None:
+    path = tmp_path / "bad.jsonl"
+    row = {"id": "m-1", "kind": "ellipsis", "lang": "zh", "note": "", "turns": turns}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    with pytest.raises(BadInput, match=message):
+        load_dialogues([path])

@@ -1,11 +1,12 @@
-"""Two-turn dialogues (eval/dialogues/*.jsonl): is a follow-up answered right after the
-first turn, and does a fresh question stay fresh?
+"""Dialogues (eval/dialogues/*.jsonl): is each follow-up answered right after the turns
+before it, and does a fresh question stay fresh?
 
-A follow-up is right when the second answer — asked with the first question, the system's
-own first answer and its citations as history — contains every answer string (whitespace
-removed) and does not abstain, or abstains where the follow-up is unanswerable. The line
-saying how the follow-up was read is not part of the answer judged. Each follow-up is also
-asked alone, without history, to show what the history adds.
+A dialogue has two or more turns. A follow-up is right when its answer — asked with every
+earlier question, the system's own earlier answers and their citations as history —
+contains every answer string (whitespace removed) and does not abstain, or abstains where
+the follow-up is unanswerable. The line saying how the follow-up was read is not part of
+the answer judged. Each follow-up is also asked alone, without history, to show what the
+history adds.
 """
 
 from __future__ import annotations
@@ -29,30 +30,50 @@ Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    item: GoldItem
+    kind: str  # the turn's own kind (a dialogue's turns may differ)
+    resolved: str  # the turn as a careful reader takes it, given the turns before
+
+
+@dataclass(frozen=True)
 class Dialogue:
     id: str
     kind: str
     first: GoldItem
-    second: GoldItem
-    resolved: str  # the second turn as a careful reader takes it
+    follow_ups: tuple[FollowUp, ...]
     source: str
+
+    @property
+    def second(self) -> GoldItem:
+        return self.follow_ups[0].item
+
+    @property
+    def resolved(self) -> str:
+        return self.follow_ups[0].resolved
 
 
 def _parse(obj: Any, where: str, source: str) -> Dialogue:
     if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list):
         raise BadInput(f"{where}: expected an object with 'turns'")
-    if obj.get("kind") not in KINDS or len(obj["turns"]) != 2:
-        raise BadInput(f"{where}: needs a kind ({', '.join(KINDS)}) and two turns")
-    items = []
+    if obj.get("kind") not in KINDS or len(obj["turns"]) < 2:
+        raise BadInput(f"{where}: needs a kind ({', '.join(KINDS)}) and two or more turns")
+    items, follow_ups = [], []
     for n, t in enumerate(obj["turns"], 1):
         if not isinstance(t, dict):
             raise BadInput(f"{where}: turn {n} is not an object")
-        row = {"id": f"{obj.get('id')}#{n}", "lang": obj.get("lang", ""), "note": "", **t}
+        fields = {k: v for k, v in t.items() if k not in ("kind", "resolved")}
+        row = {"id": f"{obj.get('id')}#{n}", "lang": obj.get("lang", ""), "note": "", **fields}
         items.append(parse_item(row, f"{where} turn {n}", source))
-    resolved = obj["turns"][1].get("resolved")
-    if not isinstance(resolved, str) or not resolved:
-        raise BadInput(f"{where}: the second turn needs 'resolved'")
-    return Dialogue(str(obj["id"]), obj["kind"], items[0], items[1], resolved, source)
+        if n == 1:
+            continue
+        kind, resolved = t.get("kind", obj["kind"]), t.get("resolved")
+        if kind not in KINDS:
+            raise BadInput(f"{where}: turn {n} has kind {kind!r}, not one of {', '.join(KINDS)}")
+        if not isinstance(resolved, str) or not resolved:
+            raise BadInput(f"{where}: turn {n} needs 'resolved'")
+        follow_ups.append(FollowUp(items[-1], kind, resolved))
+    return Dialogue(str(obj["id"]), obj["kind"], items[0], tuple(follow_ups), source)
 
 
 def load_dialogues(paths: Sequence[Path]) -> list[Dialogue]:
@@ -81,30 +102,41 @@ def _right(reply: Reply, item: GoldItem) -> bool:
     return answer_correct(a.answer, a.abstained, item.answer, item.answerable)
 
 
-def run_one(engine: Engine, d: Dialogue, alone: bool = True) -> Row:
-    """Both turns, the follow-up with the system's own first answer as history (and, with
-    ``alone``, without it)."""
+def run_one(engine: Engine, d: Dialogue, alone: bool = True) -> list[Row]:
+    """Every turn, each follow-up with the system's own earlier answers as history (and,
+    with ``alone``, without it): one row per follow-up."""
+    rows: list[Row] = []
+    history: tuple[Turn, ...] = ()
     try:
         first = ask(engine, d.first.question)
-        turn = Turn(d.first.question, first.body, first.answer.citations, first.reading.resolved)
-        second = ask(engine, d.second.question, (turn,))
-        single = ask(engine, d.second.question) if alone else None
+        earlier_right = _right(first, d.first)
+        history = (Turn(d.first.question, first.body, first.answer.citations,
+                        first.reading.resolved),)  # fmt: skip
+        for n, f in enumerate(d.follow_ups, 2):
+            reply = ask(engine, f.item.question, history)
+            single = ask(engine, f.item.question) if alone else None
+            right = _right(reply, f.item)
+            rows.append({
+                "id": d.id if n == 2 else f"{d.id}#{n}",
+                "set": d.source,
+                "turn": n,
+                "kind": f.kind,
+                "question": f.item.question,
+                "expected_reading": f.resolved,
+                "resolved_question": reply.reading.resolved,
+                "read_as": str(reply.reading.kind),
+                "inherited": reply.reading.inherited,
+                "first_right": earlier_right,  # every turn before this one right
+                "right": right,
+                "right_alone": _right(single, f.item) if single is not None else None,
+                "abstained": reply.answer.abstained,
+            })  # fmt: skip
+            earlier_right = earlier_right and right
+            history += (Turn(f.item.question, reply.body, reply.answer.citations,
+                             reply.reading.resolved),)  # fmt: skip
     except PolicyQAError as err:
         raise BadInput(f"dialogue {d.id}: {err}") from None
-    return {
-        "id": d.id,
-        "set": d.source,
-        "kind": d.kind,
-        "question": d.second.question,
-        "expected_reading": d.resolved,
-        "resolved_question": second.reading.resolved,
-        "read_as": str(second.reading.kind),
-        "inherited": second.reading.inherited,
-        "first_right": _right(first, d.first),
-        "right": _right(second, d.second),
-        "right_alone": _right(single, d.second) if single is not None else None,
-        "abstained": second.answer.abstained,
-    }
+    return rows
 
 
 def _group(rows: list[Row]) -> Row:
@@ -133,13 +165,14 @@ def summarize(rows: list[Row]) -> Row:
 
 
 def evaluate_dialogues(engine: Engine, dialogues: Sequence[Dialogue], alone: bool = True) -> Row:
-    rows = [run_one(engine, d, alone) for d in dialogues]
+    rows = [row for d in dialogues for row in run_one(engine, d, alone)]
     return {"sets": summarize(rows), "items": rows}
 
 
 def render_dialogues(report: Row) -> list[str]:
     """The dialogue section of the text report."""
-    lines = ["", "dialogues (follow-up right with history / asked alone; first turn right)"]
+    head = "dialogues (follow-up right with history / asked alone; every turn before it right)"
+    lines = ["", head]
     for name, s in report["sets"].items():
         f = s["follow_ups"]
         lines.append(
@@ -150,7 +183,7 @@ def render_dialogues(report: Row) -> list[str]:
             if g["n"]:
                 lines.append(
                     f"  {kind:<14}{g['n']:>4}  with {_num(g['right'])}  alone "
-                    f"{_num(g['right_alone'])}  first turn {_num(g['first_right'])}"
+                    f"{_num(g['right_alone'])}  turns before {_num(g['first_right'])}"
                 )
         for w in s["wrong"]:
             read = w["resolved_question"][:50]
