@@ -7,6 +7,7 @@ import re
 import pytest
 from support import REGULATIONS
 
+from policyqa.answer import facts
 from policyqa.answer.compose import NOT_FOUND, SILENT, compose, prepare
 from policyqa.answer.kinds import classify, cross_documents, years
 from policyqa.answer.templates import RUN_ON, english_lead
@@ -451,7 +452,7 @@ def test_a_documents_own_facts_are_answered_from_its_metadata(engine, question, 
     """A cover letter's number and date are no clause retrieval finds: the corpus's record
     of the document answers, cited to the document."""
     a = engine.ask(question)
-    recorded = getattr(engine.document(doc), fact)
+    recorded = facts.recorded(engine.document(doc), facts.Fact(fact))
     assert a.kind == AnswerKind.DOCUMENT and not a.abstained and recorded
     assert recorded in a.answer and engine.document(doc).title in a.answer
     assert [c.clause_id.split(":")[0] for c in a.citations][:1] == [doc]
@@ -463,10 +464,26 @@ def test_compared_documents_facts_are_given_each_or_said_to_be_unrecorded(engine
     assert a.kind == AnswerKind.DOCUMENT
     liangjiang, outline = engine.document("liangjiang-2023"), engine.document("outline")
     assert a.answer.splitlines() == [
-        f"《{liangjiang.title}》的文件日期：{liangjiang.date}（据文件信息）",
+        f"《{liangjiang.title}》的文件日期：2023年3月20日（据文件信息）",  # as Chinese writes it
         f"《{outline.title}》：未见文件日期记录",  # the record has no date of the outline
     ]
     assert [c.clause_id.split(":")[0] for c in a.citations] == ["liangjiang-2023"]
+    assert liangjiang.date == "2023-03-20"  # recorded as data, said as 2023年3月20日
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["2026—2030年行动方案是谁发的？文号是多少？",
+     "Who issued the 2026–2030 action plan, and what is its document number?"],
+)  # fmt: skip
+def test_two_facts_of_a_document_asked_at_once_are_both_given(engine, question):
+    a = engine.ask(question)
+    assert a.kind == AnswerKind.DOCUMENT and not a.abstained
+    doc = engine.document("action-2026")
+    assert a.answer.splitlines() == [
+        f"《{doc.title}》的发文字号：渝府发〔2026〕8号（据文件信息）",
+        f"《{doc.title}》的发布机关：重庆市人民政府（据文件信息）",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -480,3 +497,21 @@ def test_compared_documents_facts_are_given_each_or_said_to_be_unrecorded(engine
 )
 def test_a_question_not_about_one_recorded_fact_is_answered_as_usual(engine, question):
     assert engine.ask(question).kind != AnswerKind.DOCUMENT
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("这份文件是谁发的？什么时候发的？", ("date", "issuer")),
+        ("Who issued that plan, and on what date?", ("date", "issuer")),
+        ("And the date it was issued?", ("date",)),
+        ("When does the law take effect, and what is its document number?",
+         ("doc_number", "effective")),
+        # a duty or a payment the document sets, not the document's own facts
+        ("本市应当在什么时候之前公布防汛责任人？", ()),
+        ("这项补贴什么时候发，发给谁？", ()),
+        ("On what date does the rule take effect?", ("effective",)),
+    ],
+)  # fmt: skip
+def test_the_facts_a_question_asks_of_a_document(question, asked):
+    assert tuple(str(f) for f in facts.facts_asked(question)) == asked

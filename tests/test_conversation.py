@@ -53,7 +53,13 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         ("2026—2030年行动方案对人工智能产业有什么目标？", "发文字号是多少？", "coreference",
          "发文字号", "渝府发〔2026〕8号"),
         ("两江新区怎样推进西部陆海新通道建设？", "When was it issued?", "coreference",
-         "issued", "2023-03-20"),
+         "issued", "2023年3月20日"),
+        # "this plan" is the document, not the clause just cited; both facts asked are given
+        ("发展能级提升行动方案里，千亿级开发区到2030年要有几个？",
+         "Who issued this plan, and what's its document number?", "coreference",
+         "Who issued 2026—2030年行动方案,", "渝府发〔2026〕8号"),
+        ("两江新区怎样推进西部陆海新通道建设？", "这份文件是谁发的？什么时候发的？",
+         "coreference", "两江新区实施方案是谁发的", "2023年3月20日"),
         # another article: the lead answer names it in its citation only
         ("两江新区实施方案第30条由谁牵头？", "第31条呢？", "ellipsis", "第31条",
          "任务：高质量发展开放型经济"),

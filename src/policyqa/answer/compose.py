@@ -21,7 +21,7 @@ from . import templates
 from .answerability import answerable, probability
 from .context import Context, CorpusView, build_context
 from .evidence import features
-from .facts import Fact, fact_asked, facts_answer, recorded, said_in
+from .facts import Fact, facts_answer, facts_asked, recorded, said_in
 from .kinds import asks_place, classify, cross_documents
 from .llm import rephrase
 from .parts import with_exact_citations
@@ -43,7 +43,8 @@ class Prepared:
     retrievals: tuple[Retrieval, ...]
     evidence: Mapping[str, float]  # what answerability weighed (see .evidence)
     probability: float  # the fitted probability that the corpus answers the question
-    about: tuple[list[Document], Fact] | None = None  # a fact of these documents' own asked
+    # the facts of these documents' own asked
+    about: tuple[list[Document], tuple[Fact, ...]] | None = None
 
 
 def prepare(
@@ -65,12 +66,12 @@ def prepare(
 
 def _about_document(
     question: str, documents: Sequence[Document], hits: Sequence[Hit]
-) -> tuple[list[Document], Fact] | None:
-    """The documents the question names (one, or those it compares) and the fact of their
-    own it asks for, where the metadata records it for one of them and none of the top
+) -> tuple[list[Document], tuple[Fact, ...]] | None:
+    """The documents the question names (one, or those it compares) and the facts of their
+    own it asks for, where the metadata records one for one of them and none of the top
     clauses says it."""
-    fact = fact_asked(question)
-    if fact is None:
+    facts = facts_asked(question)
+    if not facts:
         return None
     named = cross_documents(question, documents)  # two or more: a comparison
     if len(named) < 2:
@@ -78,9 +79,10 @@ def _about_document(
         if len(named) != 1:
             return None
     docs = [d for n in named for d in documents if d.doc_id == n]
-    if not any(recorded(d, fact) for d in docs):
+    if not any(recorded(d, f) for d in docs for f in facts):
         return None
-    return None if said_in(fact, (h.clause.text for h in hits[:3])) else (docs, fact)
+    said = all(said_in(f, (h.clause.text for h in hits[:3])) for f in facts)
+    return None if said else (docs, facts)
 
 
 def cite(c: Clause) -> Citation:

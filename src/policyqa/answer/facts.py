@@ -34,9 +34,9 @@ LABELS = {
     Fact.PERIOD: "规划期",
 }
 _WHEN_ZH = r"(?:什么时候|什么时间|何时|哪天|哪一天|哪年|哪一年|几月|哪个月|几号|哪日)"
-# the verb ends the question: "…是什么时候公布的？" asks of the document, "…什么时候之前公布
-# 防汛责任人？" of a duty the document sets
-_END = r"(?=(?:的|了|呢|吗)*\s*[？?。！!]?\s*$)"
+# the verb ends the question or one of its parts: "…是什么时候公布的？" asks of the document,
+# "…什么时候之前公布防汛责任人？" of a duty the document sets
+_END = r"(?=(?:的|了|呢|吗)*\s*(?:[？?。！!，,；;]|$))"
 # checked in this order: "什么时候施行" asks the effective date, not the date of issue
 _ASKS_ZH = (
     (Fact.NUMBER, r"文号|发文字号|文件编号|文件字号"),
@@ -46,13 +46,13 @@ _ASKS_ZH = (
     ),
     (
         Fact.ISSUED,
-        rf"{_WHEN_ZH}[^？?，,。]{{0,6}}(?:印发|发布|出台|公布|颁布|发文|下发|通过|批准){_END}"
+        rf"{_WHEN_ZH}[^？?，,。]{{0,6}}(?:印发|发布|出台|公布|颁布|发文|下发|通过|批准|发(?=的)){_END}"
         r"|(?:印发|发布|出台|公布|颁布|成文)(?:日期|时间)",
     ),
     (
         Fact.ISSUER,
         rf"(?:哪个|哪些|哪家|什么)(?:部门|单位|机关|机构)[^？?，,。]{{0,4}}(?:印发|发布|制定|出台|颁布|下发|通过){_END}"
-        rf"|(?:由谁|谁)(?:印发|发布|制定|出台|颁布|下发){_END}|(?:发文|发布|印发|制定)(?:单位|机关|部门)",
+        rf"|(?:由谁|谁)(?:印发|发布|制定|出台|颁布|下发|发(?=的)){_END}|(?:发文|发布|印发|制定)(?:单位|机关|部门)",
     ),
     (Fact.PERIOD, r"规划期|期限到|时间跨度|覆盖(?:哪几年|哪些年份)|从哪年到哪年"),
 )
@@ -67,7 +67,10 @@ _ASKS_EN = (
         Fact.ISSUED,
         r"\bwhen\s+(?:was|were)\b[^?]*\b(?:issued|published|released|promulgated|adopted)\s*\??\s*$"
         r"|\bwhen\s+did\b.*\b(?:issue|publish|release|promulgate|adopt)\b"
-        r"|\b(?:issue|publication|release)\s+date\b",
+        r"|\b(?:issue|publication|release)\s+date\b"
+        # "and on what date?" beside "who issued", "the date it was issued": not a date of effect
+        r"|\b(?:on\s+)?what\s+date\b(?![^?]*\b(?:effect|force)\b)"
+        r"|\bthe\s+date\b[^?]*\b(?:issued|published|released|adopted)\b",
     ),
     (
         Fact.ISSUER,
@@ -81,10 +84,16 @@ ASKS = [(f, re.compile(p)) for f, p in _ASKS_ZH] + [
 ]
 
 
+def facts_asked(question: str) -> tuple[Fact, ...]:
+    """The facts of a document the question asks for in so many words (in either language:
+    a follow-up read as "When was 两江新区实施方案… issued?" mixes them), in a fixed order:
+    "Who issued it, and what is its document number?" asks two."""
+    return tuple(f for f, p in ASKS if p.search(question))
+
+
 def fact_asked(question: str) -> Fact | None:
-    """The fact of a document the question asks for in so many words, if any (in either
-    language: a follow-up read as "When was 两江新区实施方案… issued?" mixes them)."""
-    return next((f for f, p in ASKS if p.search(question)), None)
+    """The first fact :func:`facts_asked` finds, if any."""
+    return next(iter(facts_asked(question)), None)
 
 
 def said_in(fact: Fact, texts: Iterable[str]) -> bool:
@@ -93,29 +102,39 @@ def said_in(fact: Fact, texts: Iterable[str]) -> bool:
     return fact == Fact.EFFECTIVE and any("起施行" in t or "起生效" in t for t in texts)
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def recorded(doc: Document, fact: Fact) -> str:
-    value: str = getattr(doc, fact.value)
-    return value.strip()
+    """The fact as an answer says it: a date as a Chinese text writes one (2026年4月26日)."""
+    value: str = getattr(doc, fact.value).strip()
+    if m := _ISO_DATE.fullmatch(value):
+        return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+    return value
 
 
 def facts_answer(
-    question: str, docs: Sequence[Document], fact: Fact, clauses: Mapping[str, Clause]
+    question: str, docs: Sequence[Document], facts: Sequence[Fact], clauses: Mapping[str, Clause]
 ) -> Answer | None:
-    """The recorded fact of each document, one line each, cited to the document (its first
+    """The recorded facts of each document, one line each, cited to the document (its first
     clause stands for it; the card lists every fact recorded), or None where no document's
-    metadata records it (the text may still say it: a law's last article says when it takes
-    effect). A compared document without the fact is said to have none recorded."""
+    metadata records any (the text may still say it: a law's last article says when it takes
+    effect). A compared document without a fact is said to have none recorded."""
     lines: list[str] = []
     cites: list[Citation] = []
     for doc in docs:
         first = _first_clause(doc, clauses.values())
-        value = recorded(doc, fact)
-        if first is None or not value:
-            lines.append(f"《{doc.title}》：未见{LABELS[fact]}记录")
-            continue
-        lines.append(f"《{doc.title}》的{LABELS[fact]}：{value}（据文件信息）")
-        shown = "；".join(f"{LABELS[f]}：{recorded(doc, f)}" for f in Fact if recorded(doc, f))
-        cites.append(Citation(first.clause_id, f"《{doc.title}》文件信息", shown))
+        told = False
+        for fact in facts:
+            value = recorded(doc, fact)
+            if first is None or not value:
+                lines.append(f"《{doc.title}》：未见{LABELS[fact]}记录")
+                continue
+            lines.append(f"《{doc.title}》的{LABELS[fact]}：{value}（据文件信息）")
+            told = True
+        if told and first is not None:
+            shown = "；".join(f"{LABELS[f]}：{recorded(doc, f)}" for f in Fact if recorded(doc, f))
+            cites.append(Citation(first.clause_id, f"《{doc.title}》文件信息", shown))
     if not cites:
         return None
     return Answer(question, "\n".join(lines), False, AnswerKind.DOCUMENT, tuple(cites))

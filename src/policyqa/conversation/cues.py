@@ -23,6 +23,11 @@ ANAPHOR_EN = re.compile(
     r"\b(?:that|this|these|those|it|its|same|the\s+above|mentioned)\b(?!\s+(?:is|are)\s+the\b)",
     re.IGNORECASE,
 )
+# points at the document itself ("this plan", "it"): the pointer and the noun after it
+DOCUMENT_EN = re.compile(
+    rf"(?:{ANAPHOR_EN.pattern})(?:\s+(?:plan|document|programme|outline|regulation|law))?",
+    re.IGNORECASE,
+)
 # asks for more of the same clause or section
 MORE_ZH = re.compile(
     r"还有|还提到|还包括|还要|还定|其他|其它|别的|另外|此外|除此|除了|以外|之外|更多|具体(?:包括|有|是)|进一步|又"

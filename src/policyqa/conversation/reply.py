@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from ..answer.compose import cite, render
-from ..answer.facts import fact_asked, facts_answer
+from ..answer.facts import facts_answer, facts_asked
 from ..answer.kinds import asks_place, classify
 from ..answer.templates import place
 from ..answer.verify import Segment, verify_segments
@@ -97,11 +97,11 @@ def _answer(
         return _source(engine, reading, engine.clause(reading.target))
     if reading.kind == FollowUp.COREFERENCE and reading.target and asks_place(reading.question):
         return _placed(reading, engine.clause(reading.target))
-    fact = fact_asked(reading.question)
-    if reading.kind == FollowUp.COREFERENCE and reading.target and fact is not None:
+    facts = facts_asked(reading.question)
+    if reading.kind == FollowUp.COREFERENCE and reading.target and facts:
         doc = engine.document(engine.clause(reading.target).doc_id)
         clauses = {c.clause_id: c for c in engine.clauses_of(doc.doc_id)}
-        told = facts_answer(reading.resolved, [doc], fact, clauses)
+        told = facts_answer(reading.resolved, [doc], facts, clauses)
         if told is not None:  # "When was it issued?": of the document just cited
             return told
     if reading.wants_rest:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..answer.facts import fact_asked
+from ..answer.facts import facts_asked
 from ..answer.kinds import years
 from ..engine import Engine
 from ..errors import UnknownClause
@@ -142,7 +142,7 @@ def resolve(question: str, history: Sequence[Turn], engine: Engine) -> Reading:
         cues.asks_lead(question, english) or cues.asks_source(question, english)
     )
     # "发文字号是多少？" names a fact of a document and no document: the one just cited
-    bare = bare or (fact_asked(question) is not None and not mentions.doc_ids)
+    bare = bare or (bool(facts_asked(question)) and not mentions.doc_ids)
     back = cues.points_back(question, english) or bare
     if not (back or more or fragment) and (own or not (named or asked_years)):
         return fresh(question)  # a topic of its own, nothing pointing back
@@ -201,9 +201,13 @@ def _coreference(
     question: str, before: _Before, engine: Engine, english: bool, rest: list[str]
 ) -> Reading:
     target = before.cited[0]
-    name = clause_name(target, engine.document(target.doc_id))
+    doc = engine.document(target.doc_id)
     pattern = cues.ANAPHOR_EN if english else cues.ANAPHOR_ZH
-    resolved = pattern.sub(name, question, count=1)
+    # "Who issued this plan?", "这份文件什么时候印发的？": a fact of the document, not the clause
+    facts = bool(facts_asked(question))
+    name = doc.short_name if facts else clause_name(target, doc)
+    said = cues.DOCUMENT_EN if english and facts else pattern
+    resolved = said.sub(name, question, count=1)
     if resolved == question:  # "谁牵头？": no word to replace, the clause goes first
         resolved = f"{question.rstrip('?？ ')} ({name})?" if english else f"{name}{question}"
     source = cues.asks_source(question, english)
