@@ -63,6 +63,15 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         # another article: the lead answer names it in its citation only
         ("两江新区实施方案第30条由谁牵头？", "第31条呢？", "ellipsis", "第31条",
          "任务：高质量发展开放型经济"),
+        # where the clause just quoted stands, asked with no word pointing back
+        ("两江新区要组建的明月湖实验室，主攻什么方向？", "是第几条来着？", "coreference",
+         "第13条", "13.大力推进重大创新平台建设"),
+        # another article of the same document, asked something of its own
+        ("两江新区实施方案第30条由谁牵头？", "那第14条呢，谁牵头？", "ellipsis",
+         "两江新区实施方案第14条谁牵头", "科技创新局、市场监管局"),
+        # 这块 marks the fragment, it is not part of it
+        ("规划纲要里，长江上游要建哪些航电枢纽？", "港口这块呢？", "ellipsis",
+         "长江上游要建哪些港口？", "长江上游港口联盟"),
         # continuation: more of the same clause or section
         ("共建巴蜀文化旅游走廊，规划纲要要扩大哪些国际旅游品牌的影响力？", "还有别的举措吗？",
          "continuation", "第七章第一节", "长征国家文化公园"),

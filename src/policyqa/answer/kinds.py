@@ -35,7 +35,8 @@ _NUMERIC_EN = re.compile(
 # left out, as it is as often a road or a route (哪条线路)
 _PLACE_ZH = re.compile(r"哪一?[章节篇编]|哪个?(?:章节|部分|板块)|第几[章节篇编条款]")
 _PLACE_EN = re.compile(
-    r"\b(?:which|what)\s+(?:chapter|section|part|article|paragraph)\b|\bwhere\s+in\s+the\b",
+    r"\b(?:which|what)\s+(?:chapter|section|part|article|paragraph)\b|\bwhere\s+in\s+the\b"
+    r"|\bwhich\s+(?:numbered\s+)?(?:task|item)\b|\bwhat\s+(?:article\s+|task\s+)?number\b",
     re.IGNORECASE,
 )
 _ROUNDS = re.compile(r"(?:两轮|两个|两份|前后)[^，。？]{0,6}(行动方案|规划)")

@@ -54,6 +54,8 @@ LEAD_EN = re.compile(
     r"|\bin\s+charge\b|\bleads?\b",
     re.I,
 )
+# a clause named by its place (第14条, 第三章, 第几条): a slot, not the follow-up's topic
+POSITION_ZH = re.compile(r"第[0-9一二三四五六七八九十百零〇两几]+[条章节款项]")
 # "第三款", "第2项": a part of the clause the answer before cited
 CLAUSE_PART = re.compile(r"第[一二三四五六七八九十百零〇\d]+[款项目]")
 
@@ -65,7 +67,7 @@ _GENERIC_ZH_TEXT = """
     了 呢 吗 么 啊 吧 呀 那边 那里 这边 又 也 还 都 再 那么 那 按 照 在
     对 于 和 与 及 就 给 达到 达 到 为 将 会 能 要 方案 文件 规划 版本
     一下 具体 分别 主要 请问 问 没有 多 大 举措 措施 工作 任务 事项 做法
-    项目 指标 部署 份文件 哪份 由 负责 牵头 部门 单位 哪家
+    项目 指标 部署 份文件 哪份 由 负责 牵头 部门 单位 哪家 这块 那块 一块 来着
 """
 _GENERIC_ZH = frozenset(_GENERIC_ZH_TEXT.split())
 _GENERIC_EN_TEXT = """
@@ -83,6 +85,8 @@ def residue(text: str, english: bool, tokenize: Callable[[str], list[str]]) -> l
     if not english:  # the lead-in first: the tokenizer would join it to what follows (那到)
         text = LEAD_IN_ZH.sub("", text.strip())
     text = _YEARS.sub(" ", text)
+    if not english:
+        text = POSITION_ZH.sub(" ", text)
     text = (ANAPHOR_EN if english else ANAPHOR_ZH).sub(" ", text)
     text = (MORE_EN if english else MORE_ZH).sub(" ", text)
     if english:
@@ -115,6 +119,14 @@ def asks_source(text: str, english: bool) -> bool:
     return bool((SOURCE_EN if english else SOURCE_ZH).search(text))
 
 
+def position_ask(text: str, position: str) -> str:
+    """What a follow-up naming another clause asks of it (那第14条呢，谁牵头？ -> 谁牵头？); empty
+    where it asks nothing of its own (第31条呢？ asks what the question before did)."""
+    rest = LEAD_IN_ZH.sub("", text.strip()).replace(position, "", 1)
+    rest = re.sub(r"^(?:呢|咧)?[\s，,。]*", "", rest.strip())
+    return "" if not rest.strip(" ？?。，,") else rest
+
+
 def strip_frame(text: str, english: bool) -> str:
     """The fragment a slot follow-up puts in: 成都那边呢？ -> 成都; And cargo and mail? ->
     cargo and mail."""
@@ -124,5 +136,9 @@ def strip_frame(text: str, english: bool) -> str:
         return _PUNCT.sub(" ", text).strip()
     text = LEAD_IN_ZH.sub("", text)
     text = TAIL_ZH.sub("", text)
-    text = re.sub(r"(?:那边|那里|这边|方面|的情况|的目标|的呢|的)$", "", text.strip(" ？?。，,"))
+    text = re.sub(
+        r"(?:那边|那里|这边|这一?块|那一?块|这一?方面|方面|的情况|的目标|的呢|的)$",
+        "",
+        text.strip(" ？?。，,"),
+    )
     return text.strip(" ？?。，,")

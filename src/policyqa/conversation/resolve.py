@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..answer.facts import facts_asked
-from ..answer.kinds import years
+from ..answer.kinds import asks_place, years
 from ..engine import Engine
 from ..errors import UnknownClause
 from ..retrieve.mentions import document_mentions, reaches
@@ -137,9 +137,16 @@ def resolve(question: str, history: Sequence[Turn], engine: Engine) -> Reading:
     fragment = cues.is_fragment(question, english)
     asked_years = years(question)
     own = _substantial(rest, english)
+    # "那第14条呢，谁牵头？": another clause of the same document, asked something of its own
+    position = None if english else cues.POSITION_ZH.search(question)
+    ask = cues.position_ask(question, position[0]) if position else ""
+    if position and ask and "几" not in position[0] and before.cited and not named:
+        return _position(question, before, position[0], ask, engine)
     # "谁牵头？" names no task of its own: it can only ask about the one just answered
     bare = not (own or named) and (
-        cues.asks_lead(question, english) or cues.asks_source(question, english)
+        cues.asks_lead(question, english)
+        or cues.asks_source(question, english)
+        or asks_place(question)  # "是第几条来着？": where the clause just quoted stands
     )
     # "发文字号是多少？" names a fact of a document and no document: the one just cited
     bare = bare or (bool(facts_asked(question)) and not mentions.doc_ids)
@@ -156,10 +163,18 @@ def resolve(question: str, history: Sequence[Turn], engine: Engine) -> Reading:
         return _continuation(question, before, engine, back, rest)
     if asked_years and not rest:
         return _year(question, before, asked_years[-1], engine)
+    if fragment and position and not rest:  # 第31条呢？: the question before, of that clause
+        return _ellipsis(question, before, position[0], engine, english)
     if fragment and rest:
         frag = cues.strip_frame(rest_text, english)
         return _ellipsis(question, before, frag, engine, english)
     return fresh(question)
+
+
+def _position(question: str, before: _Before, position: str, ask: str, engine: Engine) -> Reading:
+    doc = engine.document(before.docs[0] if before.docs else before.cited[0].doc_id)
+    resolved = f"{doc.short_name}{position}{ask}"
+    return Reading(question, resolved, FollowUp.ELLIPSIS, docs=(doc.doc_id,), slot=position)
 
 
 def _scope(question: str, before: _Before, doc: Document, engine: Engine) -> Reading:
