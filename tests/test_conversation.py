@@ -10,6 +10,7 @@ import pytest
 from docx import Document as WordDocument
 from test_cli import run
 
+from policyqa.conversation import slots
 from policyqa.conversation.export import export
 from policyqa.conversation.history import Turn, parse_history
 from policyqa.conversation.reply import READING_PREFIX, ask
@@ -72,6 +73,9 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         # 这块 marks the fragment, it is not part of it
         ("规划纲要里，长江上游要建哪些航电枢纽？", "港口这块呢？", "ellipsis",
          "长江上游要建哪些港口？", "长江上游港口联盟"),
+        # the same question of a plan whose period begins after the year asked: the year goes
+        ("规划纲要定的2025年常住人口城镇化率是多少？", "能级提升方案里定的是多少？", "scope",
+         "2026—2030年行动方案定的常住人口城镇化率是多少？", "2030年目标68.5"),
         # continuation: more of the same clause or section
         ("共建巴蜀文化旅游走廊，规划纲要要扩大哪些国际旅游品牌的影响力？", "还有别的举措吗？",
          "continuation", "第七章第一节", "长征国家文化公园"),
@@ -255,3 +259,9 @@ def test_cli_reads_turns_with_history_on_stdin(index_settings) -> None:
     assert out[0]["resolved_question"] == HIGHWAY and out[0]["reading"] is None
     assert out[1]["follow_up"] == "scope" and "5700公里" in out[1]["answer"]
     assert out[2]["error"].startswith("history 必须是列表")
+
+
+def test_a_year_is_removed_but_not_a_period_end() -> None:
+    assert slots.remove_year("到2025年，重庆要建多少个？", "2025") == "重庆要建多少个？"
+    text = "2023—2025年行动方案到2025年的目标"
+    assert slots.remove_year(text, "2025") == "2023—2025年行动方案目标"

@@ -20,7 +20,8 @@ ANAPHOR_ZH = re.compile(
     r"|上述|前述|上面|刚才|上文|同一"
 )
 ANAPHOR_EN = re.compile(
-    r"\b(?:that|this|these|those|it|its|same|the\s+above|mentioned)\b(?!\s+(?:is|are)\s+the\b)",
+    r"\b(?:that|this|these|those|it|its|they|them|their|same|the\s+above|mentioned)\b"
+    r"(?!\s+(?:is|are)\s+the\b)",
     re.IGNORECASE,
 )
 # points at the document itself ("this plan", "it"): the pointer and the noun after it

@@ -17,7 +17,7 @@ from ..answer.facts import facts_asked
 from ..answer.kinds import asks_place, years
 from ..engine import Engine
 from ..errors import UnknownClause
-from ..retrieve.mentions import document_mentions, reaches
+from ..retrieve.mentions import document_mentions, reaches, starts_after
 from ..text.language import is_english
 from ..text.normalize import squash
 from ..types import Clause, ClauseKind, Document, Level
@@ -179,6 +179,9 @@ def _position(question: str, before: _Before, position: str, ask: str, engine: E
 
 def _scope(question: str, before: _Before, doc: Document, engine: Engine) -> Reading:
     resolved = slots.replace_document(before.question, doc, engine.documents)
+    for year in years(before.question):  # a year the other document does not plan for
+        if not reaches(doc, int(year)) or starts_after(doc, int(year)):
+            resolved = slots.remove_year(resolved, year)
     return Reading(question, resolved, FollowUp.SCOPE, docs=(doc.doc_id,))
 
 

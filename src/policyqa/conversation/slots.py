@@ -82,6 +82,15 @@ def replace_year(text: str, year: str) -> str:
     return f"到{year}年，{text}"
 
 
+def remove_year(text: str, year: str) -> str:
+    """``text`` without its target year ``year`` (到2025年, 2025年的): asked of a document that
+    does not plan for that year, the question keeps its subject."""
+    # not either end of a period (2023—2025年)
+    target = rf"(?<![\d—–\-至到])(?:到|至)?{year}\s*年?(?:底|末)?的?(?!\s*[—–\-至到]\s*20)"
+    out = re.sub(target, "", text)
+    return out.strip(" ，,") or text
+
+
 def _row_name(c: Clause) -> str:
     return _UNIT.sub("", c.row.name if c.row else "").lstrip("#＃").strip()
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..text.numerals import YEAR, target_years
+from ..text.numerals import SPAN, YEAR, target_years
 from ..text.pos import words
 from ..types import Document
 from .short_names import ambiguous_short_names, find_short_names
@@ -32,6 +32,13 @@ class Mentions:
             pos = end
         out.append(text[pos:])
         return " ".join(part.strip(" ，,：:的") for part in out if part.strip(" ，,：:的"))
+
+
+def starts_after(doc: Document, year: int) -> bool:
+    """Whether ``doc``'s period, written as its first and last year, begins after ``year``
+    (2026—2030年 has no 2025 target)."""
+    span = SPAN.search(doc.period)
+    return span is not None and year < int(span[1])
 
 
 def reaches(doc: Document, year: int) -> bool:

@@ -26,13 +26,14 @@ SHARE = re.compile(
 ITEM_NUMBER = re.compile(r"^(\d{1,3})(?:[．、]|\.(?!\d))\s*")
 # a year written in digits, as questions and plans name them (2027, 2026—2030年)
 YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
-_SPAN = re.compile(r"20\d\d\s*[—–\-至到]\s*20\d\d")
+# a period written as its first and last year (2026—2030)
+SPAN = re.compile(r"(20\d\d)\s*[—–\-至到]\s*(20\d\d)")
 _TARGET = re.compile(r"(20[2-4]\d)\s*年?")
 
 
 def target_years(text: str) -> list[str]:
     """The target years a text names (2020–2049), in order, outside periods (2023—2027)."""
-    return list(dict.fromkeys(m.group(1) for m in _TARGET.finditer(_SPAN.sub(" ", text))))
+    return list(dict.fromkeys(m.group(1) for m in _TARGET.finditer(SPAN.sub(" ", text))))
 
 
 def cn_to_int(text: str) -> int | None:
