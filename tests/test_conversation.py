@@ -76,6 +76,10 @@ def _history(engine, question: str) -> tuple[Turn, ...]:
         # the same question of a plan whose period begins after the year asked: the year goes
         ("规划纲要定的2025年常住人口城镇化率是多少？", "能级提升方案里定的是多少？", "scope",
          "2026—2030年行动方案定的常住人口城镇化率是多少？", "2030年目标68.5"),
+        # an indicator worded with filler (的) is replaced whole; the new one, worded loosely,
+        # is found word by word in its row
+        ("“十五五”指标表里，全职在渝的两院院士2030年要到多少名？", "那公平竞争审查的问题检出率呢？",
+         "ellipsis", "指标表里，公平竞争审查的问题检出率2030年", "公平竞争审查评估问题检出率"),
         # continuation: more of the same clause or section
         ("共建巴蜀文化旅游走廊，规划纲要要扩大哪些国际旅游品牌的影响力？", "还有别的举措吗？",
          "continuation", "第七章第一节", "长征国家文化公园"),

@@ -120,11 +120,16 @@ def _answer(
             answer = _in_target(engine, reading) or answer
     if reading.kind == FollowUp.COREFERENCE and reading.target:
         answer = _pointed(engine, asker, reading, answer, chosen, k)
-    if reading.kind == FollowUp.ELLIPSIS and reading.scope and not _speaks_of(reading, answer):
+    tokenize = engine.index.tokenizer.tokenize
+    if (
+        reading.kind == FollowUp.ELLIPSIS
+        and reading.scope
+        and not _speaks_of(reading, answer, tokenize)
+    ):
         wider = asker(reading.search_text, docs=chosen, k=k)  # beyond the section
         quoted = _quote(engine, reading, want=reading.slot)
-        answer = wider if _speaks_of(reading, wider) or quoted is None else quoted
-    if reading.slot and not _speaks_of(reading, answer):
+        answer = wider if _speaks_of(reading, wider, tokenize) or quoted is None else quoted
+    if reading.slot and not _speaks_of(reading, answer, tokenize):
         answer = _missing(reading, answer)
     return answer
 
@@ -153,12 +158,16 @@ def _in_target(engine: Engine, reading: Reading) -> Answer | None:
     return next((a for w in words[:2] if (a := _quote(engine, one, want=w))), None)
 
 
-def _speaks_of(reading: Reading, answer: Answer) -> bool:
-    """The answer's first quoted clause names the value the follow-up put in."""
+def _speaks_of(reading: Reading, answer: Answer, tokenize: Callable[[str], list[str]]) -> bool:
+    """The answer's first quoted clause names the value the follow-up put in, as written or
+    word by word (公平竞争审查的问题检出率 for 公平竞争审查评估问题检出率)."""
     if answer.abstained:
         return False
     main = answer.answer.split("（《", 1)[0]
     if squash(reading.slot) in squash(main):
+        return True
+    words = [w for w in tokenize(reading.slot) if len(w) > 1]
+    if len(words) > 1 and all(w in main.lower() for w in words):
         return True
     # a year or an article number is often said by the citation alone: 第31条, (2026—2030年)
     numbered = bool(re.search(r"\d|第.+条", reading.slot))

@@ -107,10 +107,26 @@ def _common_run(a: str, b: str, least: int = 4) -> str:
     return best
 
 
+# what a question writes inside an indicator's name that the table does not (全职在渝的两院院士
+# for 全职在渝“两院”院士)
+_NAME_FILLER = "的“”\"'"
+
+
 def _indicator_span(text: str, cited: Sequence[Clause]) -> str:
+    """The indicator of a cited table row as ``text`` words it: the longest run shared with
+    the row's name, grown over the name's characters and the filler a question adds."""
     for c in cited:
-        if c.row is not None and (run := _common_run(_row_name(c), text)):
-            return run
+        name = _row_name(c)
+        if c.row is None or not (run := _common_run(name, text)):
+            continue
+        start = text.find(run)
+        end = start + len(run)
+        inside = set(name) | set(_NAME_FILLER)
+        while end < len(text) and text[end] in inside:
+            end += 1
+        while start > 0 and text[start - 1] in inside:
+            start -= 1
+        return text[start:end].strip(_NAME_FILLER)
     return ""
 
 
