@@ -17,6 +17,7 @@ from ..types import Clause, Document
 
 # a target year, not either end of a period (2023—2027年, 2023到2027): 到2027年 is one
 _TARGET_YEAR = re.compile(r"(?<!\d)(?<!\d[—–\-至到])(20\d\d)(?!\s*[—–\-至到]\s*20\d\d)(?=\s*年?)")
+_AFTER_YEAR = re.compile(r"\s*年?(?:底|末)?的?")  # what a removed target year takes with it
 _UNIT_AFTER_HOW_MANY = re.compile(r"(多少)[^\s，。？?、]{1,3}(?=[？?。]|$)")
 _UNIT = re.compile(r"（[^）]*）|\([^)]*\)")
 _NOT_SUBJECT = ("m", "x", "w")  # numerals (a period) and punctuation
@@ -85,9 +86,11 @@ def replace_year(text: str, year: str) -> str:
 def remove_year(text: str, year: str) -> str:
     """``text`` without its target year ``year`` (到2025年, 2025年的): asked of a document that
     does not plan for that year, the question keeps its subject."""
-    # not either end of a period (2023—2025年)
-    target = rf"(?<![\d—–\-至到])(?:到|至)?{year}\s*年?(?:底|末)?的?(?!\s*[—–\-至到]\s*20)"
-    out = re.sub(target, "", text)
+    out = text
+    for m in reversed([m for m in _TARGET_YEAR.finditer(text) if m[1] == year]):
+        start = m.start() - 1 if m.start() and text[m.start() - 1] in "到至" else m.start()
+        end = _AFTER_YEAR.match(text, m.end())
+        out = out[:start] + out[end.end() if end else m.end() :]
     return out.strip(" ，,") or text
 
 
