@@ -269,3 +269,41 @@ def test_a_year_is_removed_but_not_a_period_end() -> None:
     assert slots.remove_year("到2025年，重庆要建多少个？", "2025") == "重庆要建多少个？"
     text = "2023—2025年行动方案到2025年的目标"
     assert slots.remove_year(text, "2025") == "2023—2025年行动方案目标"
+
+
+def test_another_document_asked_a_topic_of_its_own_is_fresh(engine) -> None:
+    # it names another document, but asks a topic of its own (养老, one short word): not the
+    # question before of that document
+    history = _history(engine, "两江新区到2027年要吸引多少国际组织和国际商协会机构？")
+    q = "规划纲要对养老是怎么安排的？"
+    reply = ask(engine, q, history)
+    assert reply.reading.kind == FollowUp.FRESH and reply.reading.resolved == q
+    assert reply.answer.citations[0].clause_id.startswith("outline:")
+    assert "养老" in reply.body
+
+
+def test_this_clause_is_the_cited_one_that_says_what_is_asked(engine) -> None:
+    history = _history(engine, PORT)
+    cited = [c.clause_id for c in history[0].citations]
+    assert cited[:2] == ["liangjiang-2023:28", "liangjiang-2023:30"]
+    # 自贸试验区核心区 is in the second clause cited, not in the answer's lead clause
+    reply = ask(engine, "这一条还提到自贸试验区核心区要怎么打造？", history)
+    assert reply.reading.kind == FollowUp.CONTINUATION
+    assert reply.reading.target == "liangjiang-2023:30"
+    assert not reply.answer.abstained
+    assert reply.answer.citations[0].clause_id == "liangjiang-2023:30"
+    assert "重庆自贸试验区核心区" in reply.body
+
+
+def test_an_english_pronoun_is_read_with_the_question_it_points_back_from(engine) -> None:
+    # "reserve" alone translates to 后备/备用, not the clause's 储备: the question before
+    # ("coal storage bases") finds the figure in the clause it cited
+    history = _history(
+        engine, "Which coal storage bases does the Chongqing metropolitan area plan want to build?"
+    )
+    assert history[0].citations[0].clause_id == "metro:4.3.10"
+    reply = ask(engine, "How much reserve capacity are they meant to reach?", history)
+    assert reply.reading.kind == FollowUp.COREFERENCE
+    assert not reply.answer.abstained, reply.body
+    assert reply.answer.citations[0].clause_id == "metro:4.3.10"
+    assert "400万吨以上" in reply.body.replace(" ", "")

@@ -211,6 +211,11 @@ def _pointed(
             answer = asker(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
     if lead and target.lead_departments and answer.abstained:
         return _lead_of(reading, target) or answer  # the clause pointed at names its lead
+    if not lead and answer.abstained and reading.before and reading.before not in reading.query:
+        # the follow-up alone ("How much reserve capacity are they meant to reach?") finds
+        # nothing in the clauses pointed at: read it with the question it points back from
+        query = f"{reading.before} {reading.search_text}"
+        answer = asker(query, docs=docs, k=k, scope=reading.scope)
     own = [t for t in reading.own_words if len(t) > 1]
     if not lead and (answer.abstained or (own and not _mentions_any(answer, own))):
         # what it points at is not in the clauses cited: look in their document

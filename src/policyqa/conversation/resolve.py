@@ -51,6 +51,7 @@ class Reading:
     skip: tuple[str, ...] = field(default=())  # answers already shown (continuation)
     wants_rest: bool = False  # "还有别的吗？": the rest of the clause or section
     own_words: tuple[str, ...] = ()  # the follow-up's own topic words
+    before: str = ""  # the question the follow-up points back from (a coreference's)
     source: str = "rules"  # who worded ``resolved``: the rules, or a checked "llm" rewrite
 
     @property
@@ -154,7 +155,11 @@ def resolve(question: str, history: Sequence[Turn], engine: Engine) -> Reading:
     if not (back or more or fragment) and (own or not (named or asked_years)):
         return fresh(question)  # a topic of its own, nothing pointing back
     if named and not (back and before.cited) and not (more and not own):
-        if own and not fragment:
+        # "能级提升方案对物流是怎么要求的？" asks a topic of its own (物流, a word the corpus uses)
+        # of the other document: only a fragment (两江新区呢？) or a bare "规划纲要里定的是多少？"
+        # re-asks the question before
+        topic = own or (not english and any(t in engine.view.vocabulary for t in rest))
+        if topic and not fragment:
             return fresh(question)
         return _scope(question, before, engine.document(named[0]), engine)
     if back and before.cited and not more:
@@ -215,6 +220,14 @@ def _ellipsis(
     return Reading(question, text, FollowUp.ELLIPSIS, docs=docs, scope=scope, slot=fragment)
 
 
+def _antecedent(cited: Sequence[Clause], words: Sequence[str]) -> Clause:
+    """The cited clause a follow-up points at: the answer's first (its lead), unless another
+    it cited says more of the follow-up's own words ("这一条还提到市级工业设计中心…" points
+    at the cited clause that has 工业设计中心)."""
+    said = [sum(squash(w) in squash(c.text) for w in words) for c in cited]
+    return cited[said.index(max(said))]
+
+
 def _coreference(
     question: str, before: _Before, engine: Engine, english: bool, rest: list[str]
 ) -> Reading:
@@ -244,13 +257,14 @@ def _coreference(
         target=target.clause_id,
         asks_source=source,
         own_words=tuple(rest),
+        before=before.question,
     )
 
 
 def _continuation(
     question: str, before: _Before, engine: Engine, back: bool, rest: list[str]
 ) -> Reading:
-    target = before.cited[0]
+    target = _antecedent(before.cited, rest)
     doc = engine.document(target.doc_id)
     this_clause = back and bool(cues.CLAUSE_PART.search(question) or "条" in question)
     scope = [target] if this_clause else section_of(target, engine.clauses_of(target.doc_id))
