@@ -211,7 +211,7 @@ def _pointed(
             answer = asker(reading.search_text, docs=docs, k=k, scope=(target.clause_id,))
     if lead and target.lead_departments and answer.abstained:
         return _lead_of(reading, target) or answer  # the clause pointed at names its lead
-    if not lead and answer.abstained and reading.before and reading.before not in reading.query:
+    if not lead and answer.abstained and reading.before:
         # the follow-up alone ("How much reserve capacity are they meant to reach?") finds
         # nothing in the clauses pointed at: read it with the question it points back from
         query = f"{reading.before} {reading.search_text}"

@@ -51,7 +51,7 @@ class Reading:
     skip: tuple[str, ...] = field(default=())  # answers already shown (continuation)
     wants_rest: bool = False  # "还有别的吗？": the rest of the clause or section
     own_words: tuple[str, ...] = ()  # the follow-up's own topic words
-    before: str = ""  # the question the follow-up points back from (a coreference's)
+    before: str = ""  # the question an English coreference points back from
     source: str = "rules"  # who worded ``resolved``: the rules, or a checked "llm" rewrite
 
     @property
@@ -257,7 +257,7 @@ def _coreference(
         target=target.clause_id,
         asks_source=source,
         own_words=tuple(rest),
-        before=before.question,
+        before=before.question if english else "",  # a Chinese query already carries it
     )
 
 
