@@ -211,6 +211,11 @@ def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: b
         ("What monthly rent does the new area charge for talent apartments?", True, True),
         ("How long will the second phase of the expressway be?", True, True),
         ("What does the plan say about rent for talent apartments?", False, False),
+        # the measure heads the noun phrase after "what", whatever verb follows it
+        ("What will the average monthly pension in the city be by 2030?", True, True),
+        ("What corporate income tax rate applies to encouraged industries?", True, True),
+        ("What is the maximum housing provident fund loan for movers?", True, True),
+        ("What AI-themed 'bay area' does the plan want to build?", False, False),  # a name
         ("到2027年，外贸进出口总额要占全市多大比重？", True, True),  # a share, no unit
         ("两江新区要构建哪些多重保障机制？", False, False),  # 多重: "multiple", not a size
     ],
@@ -265,6 +270,26 @@ def test_a_few_opening_a_clause_counts_its_subject_not_the_figure_asked() -> Non
     fine = asked(q, False, lambda q: Translation([], []))
     assert (fine.units, fine.amount) == ((), True)
     assert fine.held_by(_article(law, "第五十六条"))
+
+
+@pytest.mark.parametrize(
+    ("question", "english"),
+    [
+        ("违规倾倒危险废物，会受到什么处罚？", False),
+        ("经营者达成垄断协议要罚多少？", False),
+        ("What fine does the law set for a monopoly agreement that was carried out?", True),
+    ],
+)
+def test_a_sanction_asked_is_held_only_where_one_is_stated(question: str, english: bool) -> None:
+    """A law states its penalties (罚款, 处分); a plan that cracks down on a thing sets none,
+    and a figure of something else is no fine."""
+    a = asked(question, english, lambda q: Translation([], []))
+    assert a.sanction and a.wants
+    law = "反垄断法(2022-06-24).txt"
+    assert a.held_by(_article(law, "第五十六条"))  # ……处上一年度销售额百分之一以上……罚款
+    assert not a.held_by(_article(law, "第十六条"))  # a definition
+    assert not a.held_by("依法严厉打击危险废物非法跨界转移、倾倒等违法行为")
+    assert not a.held_by("累计开行超过3.2万列")
 
 
 @pytest.mark.parametrize(

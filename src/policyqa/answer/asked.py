@@ -42,17 +42,28 @@ _YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
 # is the total investment", "what monthly rent does…" ask for a figure as "how much" does.
 # The nouns are English words for measured quantities, not words of any document
 _MEASURE_EN = (
-    r"(?:price|cost|investment|budget|rent|wage|pension|capacity|ratio|rate|concentration|"
-    r"length|area|population|output|value|speed|number|total|amount|size|volume|fee|share|"
-    r"proportion|percentage|loan|income)s?"
+    r"(?:price|cost|investment|budget|rent|wage|salary|pension|subsidy|subsidie|grant|"
+    r"allowance|fee|fine|toll|tariff|loan|income|capacity|ratio|rate|concentration|length|"
+    r"distance|height|depth|width|population|output|value|speed|frequency|density|number|"
+    r"total|amount|size|volume|share|proportion|percentage|quota|limit|threshold)s?"
 )
+# words that end the noun phrase after "what" before a measure is named: "what does the plan
+# say about rent" asks what is said, not the rent
+_NOT_NOUN_EN = r"(?:does|do|did|say|says|said|about|of|for|in|on|to|and|or)\b"
 _AMOUNT_EN = re.compile(
     r"\bhow\s+(?:many|much|long|large|big|far|high|fast|wide|deep|tall)\b"
     r"|\bwhat\s+(?:percentage|share|proportion|ratio)\b"
-    rf"|\bwhat\s+(?:is|are|was|were|will\s+be)\s+the\s+(?:[\w-]+\s+){{0,3}}?{_MEASURE_EN}\b"
-    rf"|\bwhat\s+(?:[\w-]+\s+){{0,2}}?{_MEASURE_EN}\s+(?:does|do|did|will|is|are|must|should|can)\b",
+    # "what is the planned total investment", "what will the average monthly pension be",
+    # "what corporate income tax rate applies", "what PM2.5 concentration, in …"
+    r"|\bwhat\s+(?:(?:is|are|was|were|will|would|should)\s+)?(?:the\s+)?"
+    rf"(?:(?!{_NOT_NOUN_EN})[\w.'-]+\s+){{0,4}}?{_MEASURE_EN}\b",
     re.IGNORECASE,
 )
+# a sanction asked for (怎么处罚, what fine): laws state one with the words held below; a
+# plan that only bans or cracks down on a thing sets none
+_SANCTION_ZH = re.compile(r"罚|处分|惩")
+_SANCTION_EN = re.compile(r"\bfine[sd]?\b(?!-)|\bpenalt|\bpunish|\bsanction", re.IGNORECASE)
+_SANCTION_HELD = re.compile(r"罚|处分|追究|责令|吊销|没收|拘留")
 # 多大比重, 多长, 多久: a size, length or time asked for in no unit the question names
 _SIZE_ZH = re.compile(r"多[大长高远快宽深久]")  # not 多重: "multiple"
 # a figure, its magnitude and a measure word before the unit (100家企业, 3.2万列)
@@ -73,13 +84,24 @@ class Asked:
     year: bool = False
     amount: bool = False  # a figure in no unit the question names (是多少, how many)
     share: bool = False  # a share (百分之几, 几成)
+    sanction: bool = False  # a penalty (罚款多少, what fine): held only where one is stated
 
     @property
     def figure(self) -> bool:
         return bool(self.units) or self.year or self.amount or self.share
 
+    @property
+    def wants(self) -> bool:
+        """The question asks for a figure or a sanction: something a text gives or lacks."""
+        return self.figure or self.sanction
+
     def held_by(self, text: str) -> bool:
-        """Whether ``text`` gives a figure of the kind asked (any unit, or a year)."""
+        """Whether ``text`` gives what is asked: a sanction where one is asked, and a figure
+        of the kind asked (any unit, or a year) where one is."""
+        if self.sanction and not _SANCTION_HELD.search(text):
+            return False
+        if not self.figure:
+            return self.sanction
         if self.year and _YEAR.search(text):
             return True
         if self.share and SHARE.search(text):
@@ -104,7 +126,8 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         # thing counted (X is often an adjective), so any figure still answers it
         named = any(m.group(2) for m in _UNIT_EN.finditer(question))
         amount = bool(_AMOUNT_EN.search(question)) and not named
-        return Asked(units_en, bool(_YEAR_EN.search(question)), amount)
+        sanction = bool(_SANCTION_EN.search(question))
+        return Asked(units_en, bool(_YEAR_EN.search(question)), amount, sanction=sanction)
     units: list[str] = []
     bare = False
     # 几 opening its clause counts the clause's subject (几家企业已经签了协议: "a few firms"),
@@ -137,6 +160,7 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         bool(_YEAR_ZH.search(question)),
         bare and not units and not share,
         share,
+        bool(_SANCTION_ZH.search(question)),
     )
 
 

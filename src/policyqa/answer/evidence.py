@@ -33,7 +33,8 @@ FEATURES = (
     "missing",  # share of the question's words (by rarity) the corpus never uses
     "elsewhere",  # share the corpus uses, but none of the top three clauses
     "agreement",  # 1 / worse rank of the clause both retrievers put highest (of the top 3)
-    "figure_asked",  # the question asks for a figure in a unit, or a year (see .asked)
+    # "figure" below: what a text gives or lacks, a figure in a unit, a year or a sanction
+    "figure_asked",  # the question asks for one (see .asked)
     "figure_missing",  # ... and none of the sentences nearest the question gives one
     "figure_absent",  # ... and none of the top three clauses gives one anywhere
     "figure_coverage",  # coverage of the best sentence of the top 3 giving it (1: none asked)
@@ -63,12 +64,12 @@ def features(ctx: Context, kind: AnswerKind) -> dict[str, float]:
         "missing": _missing(ctx),
         "elsewhere": _elsewhere(ctx, wording, [h.clause.text for h in hits[:3]]),
         "agreement": _agreement(hits[:3]),
-        "figure_asked": float(wanted.figure),
-        "figure_missing": float(wanted.figure and not any_holds(wanted, nearest)),
+        "figure_asked": float(wanted.wants),
+        "figure_missing": float(wanted.wants and not any_holds(wanted, nearest)),
         "figure_absent": float(
-            wanted.figure and not any_holds(wanted, [h.clause.text for h in hits[:3]])
+            wanted.wants and not any_holds(wanted, [h.clause.text for h in hits[:3]])
         ),
-        "figure_coverage": _figure_coverage(wording, wanted, split) if wanted.figure else 1.0,
+        "figure_coverage": _figure_coverage(wording, wanted, split) if wanted.wants else 1.0,
         "year_absent": _year_absent(ctx.question, hits[:3]),
         "english": float(ctx.english),
     }
