@@ -237,6 +237,25 @@ def test_a_table_row_gives_its_unit_once_in_its_name() -> None:
     a = asked("川渝经济总量2030年的目标是多少万亿元？", False, lambda q: Translation([], []))
     assert a.held_by("双城经济圈经济总量（万亿元）：2027年 10.2，2030年 13")
     assert not a.held_by("双城经济圈经济总量稳步提升")
+    # a one-character unit counts in the row's brackets, not anywhere in a sentence
+    b = asked("联动实施的科技攻关项目到2027年要有多少项？", False, lambda q: Translation([], []))
+    assert b.held_by("川渝累计联动实施科技攻关项目（项）：2027年 100")
+    assert not b.held_by("实施一批重大项目，2027年基本建成")
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("When will the maglev line open?", True),
+        ("By when is the bay area to be built?", True),
+        ("In which year is the waterway expected to be completed?", True),
+        # "when" opening a condition asks no time
+        ("When solid waste is shipped to another city for treatment, what mechanism applies?", False),
+        ("How many hours of visa-free transit do visitors get when entering the city?", False),
+    ],
+)
+def test_when_asks_a_time_only_as_a_question_word(question: str, year: bool) -> None:
+    assert asked(question, True, lambda q: Translation([], [])).year == year
 
 
 def test_a_figure_in_the_unit_asked_is_found() -> None:

@@ -37,7 +37,13 @@ _OTHER_ASK = re.compile(
 _CLAUSE = re.compile(r"[^，,；;、。？?！!]+")
 # a share asked for: 百分之几, 百分之多少, 几成 (a share, however written, answers it)
 _SHARE_ZH = re.compile(r"[百千]分之(?:几|多少)|几成")
-_YEAR_EN = re.compile(r"\b(?:which|what)\s+year\b|\bwhen\b", re.IGNORECASE)
+# "when" asks a time where a question opens with it or puts it before its verb ("when will
+# it open", "by when"); "when solid waste is shipped…, what…" opens a condition
+_YEAR_EN = re.compile(
+    r"\b(?:which|what)\s+year\b|\bby\s+when\b"
+    r"|\bwhen\s+(?:will|is|are|was|were|does|do|did|should|can|must|would|could|has|have)\b",
+    re.IGNORECASE,
+)
 # an amount asked by a question word (how many, how long) or by the measure it names: "what
 # is the total investment", "what monthly rent does…" ask for a figure as "how much" does.
 # The nouns are English words for measured quantities, not words of any document
@@ -111,9 +117,10 @@ class Asked:
         amount = bool(AMOUNT.search(_NOT_AMOUNT.sub(" ", ITEM_NUMBER.sub("", text.lstrip()))))
         if self.amount and amount:
             return True
-        # a table row gives its unit once, in the row's name: 经济总量（万亿元） 13
+        # a table row gives its unit once, in the row's name: 经济总量（万亿元） 13, 项目（项） 100
         return any(
-            re.search(_NUMBER + re.escape(u), text) or (len(u) > 1 and u in text and amount)
+            re.search(_NUMBER + re.escape(u), text)
+            or (((len(u) > 1 and u in text) or f"（{u}）" in text) and amount)
             for u in self.units
         )
 
