@@ -250,7 +250,7 @@ def test_a_table_row_gives_its_unit_once_in_its_name() -> None:
         ("By when is the bay area to be built?", True),
         ("In which year is the waterway expected to be completed?", True),
         # "when" opening a condition asks no time
-        ("When solid waste is shipped to another city for treatment, what mechanism applies?", False),
+        ("When waste is shipped to another city for treatment, what mechanism applies?", False),
         ("How many hours of visa-free transit do visitors get when entering the city?", False),
     ],
 )
