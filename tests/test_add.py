@@ -117,6 +117,17 @@ def test_added_documents_are_cited_and_only_they_are_embedded(
         assert any(c.citation.startswith(cited) for c in answer.citations), (question, answer)
 
 
+def test_a_penalty_an_added_law_sets_is_quoted_from_its_article(
+    added: tuple[Settings, Engine, Engine, Counting, list[AddResult]],
+) -> None:
+    """A law states its penalties: the sanction asked is found where the plans have none."""
+    after = added[2]
+    answer = after.ask("青岛养犬人没给狗打狂犬疫苗，要被罚多少钱？")
+    assert not answer.abstained
+    assert answer.citations[0].citation == "《青岛市养犬管理条例》第二十一条"
+    assert "处二百元以上一千元以下罚款" in answer.answer
+
+
 def test_an_article_of_an_added_document_named_in_english_is_looked_up(
     added: tuple[Settings, Engine, Engine, Counting, list[AddResult]],
 ) -> None:

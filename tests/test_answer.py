@@ -284,6 +284,23 @@ def test_unanswerable_abstains(engine):
         assert d["abstained"] is True and d["citations"] == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "川渝高速公路上超速行驶要罚多少钱？",
+        "在重庆地铁上吃东西会被罚款吗？",
+        "规划纲要对乱扔垃圾的行为规定了什么处罚？",
+        "What is the fine for smoking on a Chongqing metro train?",
+    ],
+)
+def test_a_penalty_no_document_sets_is_not_found(engine, question):
+    """The plans ban and crack down on things but set no penalty: a question for one is
+    not found, with the nearest clauses offered."""
+    a = engine.ask(question)
+    assert a.abstained and a.kind == "not_found", a.answer
+    assert a.related
+
+
 def test_every_citation_exists_and_every_quote_is_in_its_clause(engine):
     questions = [
         "两江新区推进西部陆海新通道建设由哪个部门牵头？",
