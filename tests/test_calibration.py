@@ -311,6 +311,11 @@ def test_a_sanction_asked_is_held_only_where_one_is_stated(question: str, englis
     assert not a.held_by("累计开行超过3.2万列")
 
 
+def test_fine_the_adjective_asks_no_sanction() -> None:
+    q = "What target does the plan set for fine particulate matter (PM2.5) by 2030?"
+    assert not asked(q, True, lambda q: Translation([], [])).sanction
+
+
 @pytest.mark.parametrize(
     "question",
     ["停车位至少占车位总数的百分之几？", "个人能分到几成收益？", "占比要达到百分之多少？"],

@@ -68,7 +68,12 @@ _AMOUNT_EN = re.compile(
 # a sanction asked for (怎么处罚, what fine): laws state one with the words held below; a
 # plan that only bans or cracks down on a thing sets none
 _SANCTION_ZH = re.compile(r"罚|处分|惩")
-_SANCTION_EN = re.compile(r"\bfine[sd]?\b(?!-)|\bpenalt|\bpunish|\bsanction", re.IGNORECASE)
+# "fine" the adjective (fine particulate matter, fine arts, fine-grained) is no penalty
+_SANCTION_EN = re.compile(
+    r"\bfine[sd]?\b(?!-|\s+(?:particulate|particles?|dust|arts?|chemicals?))"
+    r"|\bpenalt|\bpunish|\bsanction",
+    re.IGNORECASE,
+)
 _SANCTION_HELD = re.compile(r"罚|处分|追究|责令|吊销|没收|拘留")
 # 多大比重, 多长, 多久: a size, length or time asked for in no unit the question names
 _SIZE_ZH = re.compile(r"多[大长高远快宽深久]")  # not 多重: "multiple"
