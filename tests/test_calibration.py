@@ -185,6 +185,11 @@ def test_threshold_meets_its_target_on_the_rows_it_was_chosen_on() -> None:
         ("中欧班列要求累计开行超过多少列？", ("列",), False),
         ("到2030年重庆研发经费投入强度目标是多少？", (), False),
         ("重庆新机场哪一年建成？", (), True),
+        # money asked by what it is: a price, a rent, a fee is written in 元
+        ("重庆主城区出租车的起步价是多少？", ("元",), False),
+        ("保障性租赁住房每平方米月租金定在多少？", ("元",), False),
+        ("退休人员的养老金每个月要涨多少？", (), False),  # a rise may be a share
+        ("到2030年重庆研发经费投入强度目标是多少？", (), False),  # a share, not money
     ],
 )
 def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: bool) -> None:
@@ -207,14 +212,14 @@ def test_what_a_question_asks_for(question: str, units: tuple[str, ...], year: b
         ("Which body leads the corridor work in Liangjiang?", False, False),  # a place, no unit
         ("How large is the new area in square kilometres?", False, True),  # the unit
         # a measure named asks for a figure as "how much" does
-        ("What is the planned total investment for the new railway?", True, True),
-        ("What monthly rent does the new area charge for talent apartments?", True, True),
+        ("What is the planned total investment for the new railway?", False, True),  # money
+        ("What monthly rent does the new area charge for talent apartments?", False, True),
         ("How long will the second phase of the expressway be?", True, True),
         ("What does the plan say about rent for talent apartments?", False, False),
         # the measure heads the noun phrase after "what", whatever verb follows it
-        ("What will the average monthly pension in the city be by 2030?", True, True),
+        ("What will the average monthly pension in the city be by 2030?", False, True),
         ("What corporate income tax rate applies to encouraged industries?", True, True),
-        ("What is the maximum housing provident fund loan for movers?", True, True),
+        ("What is the maximum housing provident fund loan for movers?", False, True),
         ("What AI-themed 'bay area' does the plan want to build?", False, False),  # a name
         ("到2027年，外贸进出口总额要占全市多大比重？", True, True),  # a share, no unit
         ("两江新区要构建哪些多重保障机制？", False, False),  # 多重: "multiple", not a size
@@ -241,6 +246,28 @@ def test_a_table_row_gives_its_unit_once_in_its_name() -> None:
     b = asked("联动实施的科技攻关项目到2027年要有多少项？", False, lambda q: Translation([], []))
     assert b.held_by("川渝累计联动实施科技攻关项目（项）：2027年 100")
     assert not b.held_by("实施一批重大项目，2027年基本建成")
+    # money counts in brackets with its magnitude: 收入（亿元）
+    c = asked("软件和信息服务业营业收入要达到多少？", False, lambda q: Translation([], []))
+    assert c.held_by("软件和信息服务业营业收入（亿元）：2027年 7000")
+
+
+def test_money_asked_is_held_only_by_a_sum_of_money() -> None:
+    """A rent asked is not answered by the number of flats the sentence counts."""
+    a = asked("What monthly rent applies to affordable rental housing?", True, _as_is)
+    assert a.units == ("元",) and not a.amount
+    assert a.held_by("保障性租赁住房租金按每平方米每月20元执行")
+    assert not a.held_by("筹集保障性租赁住房 22 万套（间）。")
+
+
+def test_a_share_asked_in_english_is_held_by_a_share() -> None:
+    a = asked("What share of GDP should R&D spending reach by 2027?", True, _as_is)
+    assert a.share and not a.amount
+    assert a.held_by("全社会研发经费投入占地区生产总值的比重达到5.5%")
+    assert not a.held_by("引进培育100家研发机构")
+
+
+def _as_is(q: str) -> Translation:
+    return Translation([(q, (q,))], [])
 
 
 @pytest.mark.parametrize(

@@ -44,33 +44,66 @@ _YEAR_EN = re.compile(
     r"|\bwhen\s+(?:will|is|are|was|were|does|do|did|should|can|must|would|could|has|have)\b",
     re.IGNORECASE,
 )
+# "fine" the adjective (fine particulate matter, fine arts, fine-grained) is no penalty
+_NOT_ADJECTIVE_FINE = r"(?!-|\s+(?:particulate|particles?|dust|arts?|chemicals?))"
 # an amount asked by a question word (how many, how long) or by the measure it names: "what
 # is the total investment", "what monthly rent does…" ask for a figure as "how much" does.
-# The nouns are English words for measured quantities, not words of any document
-_MEASURE_EN = (
+# The nouns are English words for measured quantities, not words of any document; money is
+# a measure of its own (a price, fee, wage, grant or loan is written in 元)
+_MONEY_EN = (
     r"(?:price|cost|investment|budget|rent|wage|salary|pension|subsidy|subsidie|grant|"
-    r"allowance|fee|fine|toll|tariff|loan|income|capacity|ratio|rate|concentration|length|"
-    r"distance|height|depth|width|population|output|value|speed|frequency|density|number|"
-    r"total|amount|size|volume|share|proportion|percentage|quota|limit|threshold)s?"
+    rf"allowance|fee|fine{_NOT_ADJECTIVE_FINE}|toll|tariff|loan|income)s?"
+)
+_MEASURE_EN = (
+    rf"(?:{_MONEY_EN}|(?:capacity|ratio|rate|concentration|length|distance|height|depth|"
+    r"width|population|output|value|speed|frequency|density|number|total|amount|size|volume|"
+    r"share|proportion|percentage|quota|limit|threshold)s?)"
 )
 # words that end the noun phrase after "what" before a measure is named: "what does the plan
 # say about rent" asks what is said, not the rent
 _NOT_NOUN_EN = r"(?:does|do|did|say|says|said|about|of|for|in|on|to|and|or)\b"
+# "what is the planned total investment", "what will the average monthly pension be",
+# "what corporate income tax rate applies", "what PM2.5 concentration, in …"
+_WHAT_MEASURE_EN = (
+    r"\bwhat\s+(?:(?:is|are|was|were|will|would|should)\s+)?(?:the\s+)?"
+    rf"(?:(?!{_NOT_NOUN_EN})[\w.'-]+\s+){{0,4}}?"
+)
 _AMOUNT_EN = re.compile(
     r"\bhow\s+(?:many|much|long|large|big|far|high|fast|wide|deep|tall)\b"
     r"|\bwhat\s+(?:percentage|share|proportion|ratio)\b"
-    # "what is the planned total investment", "what will the average monthly pension be",
-    # "what corporate income tax rate applies", "what PM2.5 concentration, in …"
-    r"|\bwhat\s+(?:(?:is|are|was|were|will|would|should)\s+)?(?:the\s+)?"
-    rf"(?:(?!{_NOT_NOUN_EN})[\w.'-]+\s+){{0,4}}?{_MEASURE_EN}\b",
+    rf"|{_WHAT_MEASURE_EN}{_MEASURE_EN}\b",
     re.IGNORECASE,
+)
+# a money word that only qualifies the measure asked: "income tax rate", "price growth"
+_NOT_HEAD_EN = r"(?!\s+(?:tax\s+)?(?:rate|ratio|share|proportion|percentage|growth|index)\b)"
+# the measure asked is money: "what is the monthly rent", "how much does a pass cost"
+_MONEY_ASKED_EN = re.compile(
+    rf"{_WHAT_MEASURE_EN}{_MONEY_EN}\b{_NOT_HEAD_EN}"
+    rf"|\bhow\s+much\b.*(?:\b(?:cost|costs|pay|pays|charge|charges)\b|\b{_MONEY_EN}\b)",
+    re.IGNORECASE,
+)
+# a change asked for may be given as a share ("how much will pensions rise"): not only money
+_CHANGE_EN = re.compile(
+    r"\b(?:rise|rises|increase|increases|grow|grows|fall|falls|drop|drops|raised?|cut)\b",
+    re.IGNORECASE,
+)
+# a share asked for, as 百分之几 asks it (below): "what percentage", "what is the share"
+_SHARE_EN = re.compile(
+    r"\bwhat\s+(?:(?:is|are|will|would|should)\s+)?(?:the\s+)?"
+    r"(?:percentage|share|proportion|per\s*cent)\b",
+    re.IGNORECASE,
+)
+# money asked in Chinese: a price, fee, wage, grant or loan, then 多少 with no share or change
+# between (租金定在多少, 通行费是多少; 经费投入强度是多少 asks a share, 养老金要涨多少 may be one)
+_MONEY_ZH = re.compile(
+    r"(?:价格?|价钱|费用?|租金|工资|薪[资酬水金]|补贴|补助|奖金|资金|投资|贷款|养老金|收入)"
+    r"(?:标准)?[^，,；;、。？?！!率比占强涨增降升减调]{0,5}?多少"
 )
 # a sanction asked for (怎么处罚, what fine): laws state one with the words held below; a
 # plan that only bans or cracks down on a thing sets none
 _SANCTION_ZH = re.compile(r"罚|处分|惩")
-# "fine" the adjective (fine particulate matter, fine arts, fine-grained) is no penalty
 _SANCTION_EN = re.compile(
-    r"\bfine[sd]?\b(?!-|\s+(?:particulate|particles?|dust|arts?|chemicals?))"
+    rf"\bfine[sd]?\b{_NOT_ADJECTIVE_FINE}"
     r"|\bpenalt|\bpunish|\bsanction",
     re.IGNORECASE,
 )
@@ -125,9 +158,14 @@ class Asked:
         # a table row gives its unit once, in the row's name: 经济总量（万亿元） 13, 项目（项） 100
         return any(
             re.search(_NUMBER + re.escape(u), text)
-            or (((len(u) > 1 and u in text) or f"（{u}）" in text) and amount)
+            or (((len(u) > 1 and u in text) or _in_brackets(u, text)) and amount)
             for u in self.units
         )
+
+
+def _in_brackets(unit: str, text: str) -> bool:
+    """Whether a table row names ``unit`` (with its magnitude) in brackets: （亿元）."""
+    return re.search(rf"[（(][万亿千百]*{re.escape(unit)}[）)]", text) is not None
 
 
 def asked(question: str, english: bool, translate: Callable[[str], Translation]) -> Asked:
@@ -137,9 +175,15 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
         # "how large … in square kilometres?" names its unit; "how many X" may only name the
         # thing counted (X is often an adjective), so any figure still answers it
         named = any(m.group(2) for m in _UNIT_EN.finditer(question))
-        amount = bool(_AMOUNT_EN.search(question)) and not named
+        share = bool(_SHARE_EN.search(question))
+        money = not (named or share or _CHANGE_EN.search(question)) and bool(
+            _MONEY_ASKED_EN.search(question)
+        )
+        amount = bool(_AMOUNT_EN.search(question)) and not (named or share or money)
         sanction = bool(_SANCTION_EN.search(question))
-        return Asked(units_en, bool(_YEAR_EN.search(question)), amount, sanction=sanction)
+        units_en += ("元",) if money else ()
+        year = bool(_YEAR_EN.search(question))
+        return Asked(units_en, year, amount, share, sanction)
     units: list[str] = []
     bare = False
     # 几 opening its clause counts the clause's subject (几家企业已经签了协议: "a few firms"),
@@ -167,6 +211,8 @@ def asked(question: str, english: bool, translate: Callable[[str], Translation])
             bare = True  # 是多少, 多少以内: a figure, its unit not said
     bare = bare or bool(_SIZE_ZH.search(question))
     share = bool(_SHARE_ZH.search(question))
+    if bare and not units and _MONEY_ZH.search(question):
+        units, bare = ["元"], False
     return Asked(
         tuple(dict.fromkeys(units)),
         bool(_YEAR_ZH.search(question)),
