@@ -301,6 +301,37 @@ def test_a_penalty_no_document_sets_is_not_found(engine, question):
     assert a.related
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the monthly rent of the public rental housing the 2023–2027 plan provides?",
+        "How much does a ride on the Chengdu–Chongqing high-speed railway cost?",
+        "重庆都市圈里跨城通勤的地铁月票价格是多少？",
+        "川渝两地退休人员的基本养老金是多少？",
+    ],
+)
+def test_a_price_no_document_sets_is_not_found(engine, question):
+    """A rent or a fare is a sum in 元: the number of flats or the railways a clause lists
+    near the question's words do not answer it."""
+    a = engine.ask(question)
+    assert a.abstained and a.kind == "not_found", a.answer
+    assert a.related
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "figure"),
+    [
+        ("到2027年，两江新区社会消费品零售总额要突破多少？", "社会消费品零售总额", "950亿元"),
+        ("到2030年重庆经济总量目标是多少？", "经济总量", "万亿元"),
+    ],
+)
+def test_a_sum_the_plans_set_is_still_answered(engine, question, words, figure):
+    a = engine.ask(question)
+    assert not a.abstained, a.answer
+    cited = [engine.clause(c.clause_id).text for c in a.citations]
+    assert any(words in t and figure in t for t in cited), cited
+
+
 def test_every_citation_exists_and_every_quote_is_in_its_clause(engine):
     questions = [
         "两江新区推进西部陆海新通道建设由哪个部门牵头？",
